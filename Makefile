@@ -1,0 +1,65 @@
+# The ClickUp extension for Airbyte users. `make demo` runs the whole pipeline on embedded
+# defaults; `make test` runs the tests. Both install what they need into .venv first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+INSTALL_STAMP := $(VENV)/.installed
+INSTALL_INPUTS := requirements-dev.txt meltano.yml tap-clickup-extended/pyproject.toml \
+	target-extras/pyproject.toml tests/sandbox/pyproject.toml
+
+.PHONY: help install demo run test test-fast lint format psql db-start db-stop clean
+
+help:
+	@echo "make demo      run the whole pipeline on the embedded PostgreSQL and the ClickUp sandbox"
+	@echo "make test      run every test (installs what it needs)"
+	@echo "make run       run the pipeline against ClickUp (CLICKUP_API_TOKEN) and DATABASE_URL or the embedded database"
+	@echo "make psql      open psql on the embedded database"
+	@echo "make db-stop   stop the embedded database"
+	@echo "make lint      ruff"
+
+install: $(INSTALL_STAMP)
+
+$(INSTALL_STAMP): $(INSTALL_INPUTS)
+	@echo "== installing into $(VENV) (our packages editable, Meltano and its plugins)"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
+	$(BIN)/meltano install
+	touch $@
+
+demo: install
+	$(BIN)/python -m orchestrate.demo
+
+run: install
+	$(BIN)/python -m orchestrate.run
+
+test: install
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not e2e"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+psql: install
+	@$(BIN)/python -m orchestrate.embedded_postgres psql
+
+db-start: install
+	$(BIN)/python -m orchestrate.embedded_postgres start
+
+db-stop:
+	@test -x $(BIN)/python && $(BIN)/python -m orchestrate.embedded_postgres stop || true
+
+clean: db-stop
+	rm -rf $(VENV) .meltano .pgdata transform/target transform/logs

@@ -1,0 +1,104 @@
+"""The embedded PostgreSQL 16 (pgserver wheel) that `make demo` and `make psql` use.
+
+The server listens on a unix socket inside its data directory, so the directory path must stay
+short (sockets allow ~100 characters): the data lives in `<repo>/.pgdata` unless that path is too
+long, in which case a short directory under /tmp is used. The server keeps running after the
+command that started it exits; `python -m orchestrate.embedded_postgres stop` stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# ".s.PGSQL.5432" is appended to the directory; the kernel limit for the whole path is 107 bytes.
+MAX_SOCKET_DIR_LENGTH = 80
+
+
+def default_data_dir(repo_root: Path = REPO_ROOT) -> Path:
+    """Where the embedded database keeps its files for this checkout."""
+    preferred = repo_root / ".pgdata"
+    if len(str(preferred)) <= MAX_SOCKET_DIR_LENGTH:
+        return preferred
+    digest = hashlib.sha256(str(repo_root).encode()).hexdigest()[:10]
+    return Path(tempfile.gettempdir()) / f"ce-pg-{digest}"
+
+
+def _quiet_pgserver() -> None:
+    warnings.filterwarnings("ignore", category=Warning, module="platformdirs")
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+
+
+def start(data_dir: Path | None = None) -> str:
+    """Start (or reuse) the embedded server and return its postgresql:// URI."""
+    _quiet_pgserver()
+    import pgserver
+
+    data_dir = data_dir or default_data_dir()
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    # pgserver runs the server as its own user when we are root: it must reach the directory.
+    os.chmod(data_dir.parent, os.stat(data_dir.parent).st_mode | 0o011)
+    server = pgserver.get_server(data_dir, cleanup_mode=None)
+    return server.get_uri()
+
+
+def stop(data_dir: Path | None = None) -> bool:
+    """Stop the embedded server if it runs; returns whether one was found."""
+    _quiet_pgserver()
+    data_dir = data_dir or default_data_dir()
+    if not (data_dir / "postmaster.pid").exists():
+        return False
+    import pgserver
+
+    # As root pgserver runs postgres as another user, so pg_ctl from here cannot signal it:
+    # stopping goes through pgserver's own API.
+    pgserver.get_server(data_dir, cleanup_mode="stop").cleanup()
+    return True
+
+
+def resolve_database_url() -> tuple[str, bool]:
+    """DATABASE_URL when it is set, else the embedded server's URI; and whether it is embedded."""
+    external = os.environ.get("DATABASE_URL", "").strip()
+    if external:
+        return external, False
+    return start(), True
+
+
+def psql_executable() -> Path:
+    """The psql client shipped inside the pgserver wheel."""
+    import pgserver
+
+    return Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=["start", "stop", "url", "psql", "status"])
+    parser.add_argument("--data-dir", type=Path, default=None)
+    args, psql_args = parser.parse_known_args(argv)
+    data_dir = args.data_dir or default_data_dir()
+    if args.action in {"start", "url"}:
+        uri = start(data_dir)
+        print(uri if args.action == "url" else f"embedded PostgreSQL running: {uri}")
+    elif args.action == "stop":
+        print(
+            "embedded PostgreSQL stopped" if stop(data_dir) else "embedded PostgreSQL not running"
+        )
+    elif args.action == "status":
+        running = (data_dir / "postmaster.pid").exists()
+        print(f"embedded PostgreSQL in {data_dir}: {'running' if running else 'stopped'}")
+    else:
+        uri = start(data_dir)
+        os.execv(str(psql_executable()), [str(psql_executable()), uri, *psql_args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

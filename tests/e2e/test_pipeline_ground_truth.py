@@ -1,0 +1,54 @@
+"""The real `meltano run tap target dbt:build` against the sandbox equals its ground truth."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from orchestrate.pipeline import run_pipeline
+from orchestrate.sandbox_runner import Sandbox
+from tests.e2e.ground_truth import (
+    differences,
+    expected_custom_field_values,
+    expected_time_entries,
+    landed_custom_field_values,
+    landed_time_entries,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]
+
+
+def assert_matches_ground_truth(sandbox: Sandbox, database_url: str) -> None:
+    export = sandbox.export()
+    entries = differences(expected_time_entries(export), landed_time_entries(database_url))
+    assert not entries, "fct_time_entries differs from the sandbox:\n" + "\n".join(entries)
+    expected_values = expected_custom_field_values(export)
+    landed_values = landed_custom_field_values(database_url)
+    values = differences(expected_values, landed_values)
+    assert not values, "custom-field values differ from the sandbox:\n" + "\n".join(values)
+    # Guard against a comparison that passes on nothing: the workspace has all kinds of data.
+    assert len(expected_values) > 500
+    assert sum(1 for e in export["time_entries"] if e["is_running"]) >= 1
+
+
+def test_full_then_incremental_run_equals_ground_truth(
+    sandbox: Sandbox, database_url: str, pipeline_env: dict[str, str]
+) -> None:
+    full = run_pipeline(pipeline_env, stream_output=False)
+    assert full.returncode == 0, full.output[-6000:]
+    full_requests = sandbox.stats()["total"]
+    assert_matches_ground_truth(sandbox, database_url)
+
+    sandbox.reset_stats()
+    changes = sandbox.mutate(40, seed=5)
+    kinds = Counter(change["kind"] for change in changes["applied"])
+    assert {"set_custom_field", "clear_custom_field", "delete_time_entry", "move_task"} <= set(
+        kinds
+    )
+
+    incremental = run_pipeline(pipeline_env, stream_output=False)
+    assert incremental.returncode == 0, incremental.output[-6000:]
+    incremental_requests = sandbox.stats()["total"]
+    assert_matches_ground_truth(sandbox, database_url)
+    assert incremental_requests < full_requests
