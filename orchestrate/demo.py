@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             base_url=sandbox.api_url,
             api_token=SANDBOX_TOKEN,
             extra={
-                "CLICKUP_RATE_LIMIT_PER_MINUTE": "1000",
+                "TAP_CLICKUP_EXTENDED_RATE_LIMIT_PER_MINUTE": "1000",
                 "MELTANO_STATE_BACKEND_URI": STATE_DIR.as_uri(),
             },
         )

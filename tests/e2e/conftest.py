@@ -65,7 +65,7 @@ def pipeline_env(database_url: str, sandbox: Sandbox, tmp_path: Path) -> dict[st
         base_url=sandbox.api_url,
         api_token=SANDBOX_TOKEN,
         extra={
-            "CLICKUP_RATE_LIMIT_PER_MINUTE": "2400",
+            "TAP_CLICKUP_EXTENDED_RATE_LIMIT_PER_MINUTE": "2400",
             "MELTANO_STATE_BACKEND_URI": state_dir.as_uri(),
         },
     )
