@@ -1,0 +1,56 @@
+{#- ClickUp's API timestamps: milliseconds since the epoch, as a string or a number -#}
+{% macro ms_to_timestamp(expression) -%}
+    to_timestamp(nullif(trim(({{ expression }})::text), '')::numeric / 1000.0)
+{%- endmacro %}
+
+
+{#- a SQL string literal, quotes escaped -#}
+{% macro sql_literal(value) -%}
+    '{{ (value ~ "") | replace("'", "''") }}'
+{%- endmacro %}
+
+
+{#- a UTC timestamptz as local wall-clock time (timestamp without time zone) in var('time_zone') -#}
+{% macro to_local_time(expression) -%}
+    ({{ expression }}) at time zone {{ clickup_extras.sql_literal(var('time_zone', 'UTC')) }}
+{%- endmacro %}
+
+
+{#
+    E-mail pseudonymisation: sha256(lower(email) || salt), hex.
+    A value that already is a 64-hex digest (the tap's `hash_pii`) is passed through unchanged.
+    With var('hash_emails') false, no e-mail leaves the marts: the result is null.
+#}
+{% macro hash_email(expression) -%}
+    {%- if clickup_extras.as_bool(var('hash_emails', true)) -%}
+    case
+        when nullif(trim({{ expression }}), '') is null then null
+        when lower(trim({{ expression }})) ~ '^[0-9a-f]{64}$' then lower(trim({{ expression }}))
+        else encode(
+            sha256(convert_to(lower(trim({{ expression }})) || {{ clickup_extras.sql_literal(var('email_hash_salt', '')) }}, 'UTF8')),
+            'hex'
+        )
+    end
+    {%- else -%}
+    null::text
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- a safe column name for a custom field name: cf_<lower-case ascii slug>; emoji and symbols drop out -#}
+{% macro custom_field_column_name(field_name) -%}
+    {%- set ns = namespace(slug='', underscore=false) -%}
+    {%- for ch in (field_name ~ '') | lower -%}
+        {%- if ch in 'abcdefghijklmnopqrstuvwxyz0123456789' -%}
+            {%- if ns.underscore and ns.slug != '' -%}{%- set ns.slug = ns.slug ~ '_' -%}{%- endif -%}
+            {%- set ns.slug = ns.slug ~ ch -%}
+            {%- set ns.underscore = false -%}
+        {%- else -%}
+            {%- set ns.underscore = true -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if ns.slug == '' -%}
+        {%- set ns.slug = 'field_' ~ local_md5(field_name ~ '')[:8] -%}
+    {%- endif -%}
+    {{ return(('cf_' ~ ns.slug)[:63]) }}
+{%- endmacro %}

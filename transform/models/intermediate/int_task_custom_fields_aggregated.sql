@@ -1,0 +1,54 @@
+-- One row per task: its current custom field values as one jsonb object keyed by field_id.
+with
+
+field_values as (
+
+    select * from {{ ref('stg_clickup_extras__task_custom_field_values') }}
+
+),
+
+definitions as (
+
+    select * from {{ ref('stg_clickup_extras__custom_fields') }}
+
+),
+
+described as (
+
+    select
+        field_values.task_id,
+        field_values.field_id,
+        -- the current definition names the field; the value's own copy covers unseen definitions
+        coalesce(definitions.field_name, field_values.field_name) as field_name,
+        coalesce(definitions.field_type, field_values.field_type) as field_type,
+        field_values.has_value,
+        field_values.value_text,
+        field_values.value_json
+    from field_values
+    left join definitions
+        on field_values.field_id = definitions.field_id
+
+),
+
+aggregated as (
+
+    select
+        task_id,
+        jsonb_object_agg(
+            field_id,
+            jsonb_build_object(
+                'name', field_name,
+                'type', field_type,
+                'has_value', has_value,
+                'value_text', value_text,
+                'value_json', value_json
+            )
+        ) as custom_fields,
+        count(*) as custom_field_count,
+        count(*) filter (where has_value) as custom_field_set_count
+    from described
+    group by task_id
+
+)
+
+select * from aggregated

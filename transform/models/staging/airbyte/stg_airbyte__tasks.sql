@@ -1,0 +1,127 @@
+{#
+    Airbyte's ClickUp `task` stream (airbyte-source-clickup-api manifest), read only.
+
+    * Materialized as a TABLE on purpose: a view would depend on Airbyte's table and block Airbyte
+      from dropping and recreating it during a sync.
+    * Absent table (standalone mode) or var('airbyte_tasks_enabled') false: an empty row set with the
+      same columns, so everything downstream falls back to our own `tasks` stream.
+    * Missing columns (the manifest declares few; `archived`, `custom_fields`, `team_id`… are only
+      present when the destination keeps undeclared properties) become typed nulls.
+#}
+{{ config(materialized='table') }}
+
+{%- set airbyte_relation = clickup_extras.airbyte_tasks_relation() %}
+
+with
+
+source as (
+
+    {{ clickup_extras.select_columns_tolerantly(airbyte_relation, [
+        ['id', 'text'],
+        ['custom_id', 'text'],
+        ['team_id', 'text'],
+        ['name', 'text'],
+        ['status', 'jsonb'],
+        ['orderindex', 'text'],
+        ['archived', 'boolean'],
+        ['parent', 'text'],
+        ['top_level_parent', 'text'],
+        ['list', 'jsonb'],
+        ['folder', 'jsonb'],
+        ['space', 'jsonb'],
+        ['creator', 'jsonb'],
+        ['assignees', 'jsonb'],
+        ['watchers', 'jsonb'],
+        ['tags', 'jsonb'],
+        ['priority', 'jsonb'],
+        ['points', 'numeric'],
+        ['time_estimate', 'text'],
+        ['time_spent', 'text'],
+        ['date_created', 'text'],
+        ['date_updated', 'text'],
+        ['date_closed', 'text'],
+        ['date_done', 'text'],
+        ['due_date', 'text'],
+        ['start_date', 'text'],
+        ['url', 'text'],
+        ['custom_fields', 'jsonb'],
+        ['_airbyte_raw_id', 'text'],
+        ['_airbyte_extracted_at', 'timestamptz'],
+        ['_airbyte_meta', 'jsonb'],
+    ]) | indent(4) }}
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        id as task_id,
+        custom_id as custom_task_id,
+        team_id,
+        parent as parent_task_id,
+        top_level_parent as top_level_parent_task_id,
+        list ->> 'id' as list_id,
+        -- ClickUp reports folderless lists under a hidden pseudo-folder: no folder for us
+        case
+            when (folder ->> 'hidden')::boolean then null
+            else folder ->> 'id'
+        end as folder_id,
+        space ->> 'id' as space_id,
+        (creator ->> 'id')::bigint as creator_user_id,
+        _airbyte_raw_id as airbyte_raw_id,
+
+        ----------  strings
+        name as task_name,
+        status ->> 'status' as status,
+        status ->> 'type' as status_type,
+        status ->> 'color' as status_color,
+        orderindex,
+        priority ->> 'priority' as priority,
+        url as task_url,
+
+        ----------  numerics
+        points,
+        nullif(trim(time_estimate), '')::numeric::bigint as time_estimate_ms,
+        nullif(trim(time_spent), '')::numeric::bigint as time_spent_ms,
+
+        ----------  booleans
+        archived as is_archived,
+
+        ----------  json (arrays of objects reduced to the ids / names our stream carries)
+        case
+            when jsonb_typeof(assignees) = 'array' then coalesce((
+                select jsonb_agg((assignee.value ->> 'id')::bigint order by assignee.ordinality)
+                from jsonb_array_elements(assignees) with ordinality as assignee (value, ordinality)
+            ), '[]'::jsonb)
+        end as assignee_ids,
+        case
+            when jsonb_typeof(watchers) = 'array' then coalesce((
+                select jsonb_agg((watcher.value ->> 'id')::bigint order by watcher.ordinality)
+                from jsonb_array_elements(watchers) with ordinality as watcher (value, ordinality)
+            ), '[]'::jsonb)
+        end as watcher_ids,
+        case
+            when jsonb_typeof(tags) = 'array' then coalesce((
+                select jsonb_agg(tag.value ->> 'name' order by tag.ordinality)
+                from jsonb_array_elements(tags) with ordinality as tag (value, ordinality)
+            ), '[]'::jsonb)
+        end as tags,
+        custom_fields,
+        _airbyte_meta as airbyte_meta,
+
+        ----------  timestamps (UTC; ClickUp's ms-since-epoch strings)
+        {{ clickup_extras.ms_to_timestamp('date_created') }} as created_at,
+        {{ clickup_extras.ms_to_timestamp('date_updated') }} as updated_at,
+        {{ clickup_extras.ms_to_timestamp('date_closed') }} as closed_at,
+        {{ clickup_extras.ms_to_timestamp('date_done') }} as done_at,
+        {{ clickup_extras.ms_to_timestamp('due_date') }} as due_at,
+        {{ clickup_extras.ms_to_timestamp('start_date') }} as start_at,
+        _airbyte_extracted_at as extracted_at
+
+    from source
+
+)
+
+select * from renamed
