@@ -1,0 +1,1 @@
+"""target-extras: a Singer target landing change-only history tables in PostgreSQL."""

@@ -1,0 +1,187 @@
+"""One batch into one landing table: COPY into a temp stage, then one set-based insert.
+
+The insert appends only changed versions, exactly the history a record-by-record load would
+produce: each staged row is compared with the previous row of its key in the batch (arrival
+order), and the first row of each key with the latest stored version (by ``_extras_row_id``),
+including its deleted state. A version that is already stored as the same observation (same
+key, hash and ``_extras_extracted_at``, i.e. Singer's ``time_extracted``) is a replay and is
+skipped, so loading the same input twice adds nothing even when it holds several versions of
+a key. Streams without key properties append rows whose hash is new.
+"""
+
+from __future__ import annotations
+
+import typing as t
+import uuid
+
+from psycopg import sql
+
+from target_extras.landing_table import (
+    BATCH_ID,
+    DELETED_AT,
+    EXTRACTED_AT,
+    LOADED_AT,
+    RECORD_HASH,
+    ROW_ID,
+    LandingTable,
+)
+
+if t.TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import psycopg
+
+STAGE = "_extras_stage"
+SEQ = "_extras_seq"
+TABLE_VERSION = "_extras_table_version"
+PREV_HASH = "_extras_prev_hash"
+
+StagedRow = tuple[t.Any, ...]
+"""Property values in ``LandingTable.columns`` order, then extracted_at, hash, seq, version."""
+
+
+def create_stage(pg: psycopg.Connection, landing: LandingTable) -> None:
+    """A temp table shaped like the batch, dropped at commit."""
+    definitions = [
+        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(pg_type))
+        for name, pg_type in landing.columns.items()
+    ]
+    definitions += [
+        sql.SQL("{} timestamptz").format(sql.Identifier(EXTRACTED_AT)),
+        sql.SQL("{} text").format(sql.Identifier(RECORD_HASH)),
+        sql.SQL("{} bigint").format(sql.Identifier(SEQ)),
+        sql.SQL("{} bigint").format(sql.Identifier(TABLE_VERSION)),
+    ]
+    pg.execute(
+        sql.SQL("create temp table {} ({}) on commit drop").format(
+            sql.Identifier(STAGE), sql.SQL(", ").join(definitions)
+        )
+    )
+
+
+def copy_rows(pg: psycopg.Connection, landing: LandingTable, rows: Sequence[StagedRow]) -> None:
+    """Stream the rows into the stage with ``COPY ... FROM STDIN`` (text format).
+
+    Text format lets PostgreSQL parse jsonb, numeric and ISO timestamps from their text form,
+    so values need no per-type binary dumpers; NUL characters were removed beforehand.
+    """
+    names = [*landing.columns, EXTRACTED_AT, RECORD_HASH, SEQ, TABLE_VERSION]
+    statement = sql.SQL("copy {} ({}) from stdin").format(
+        sql.Identifier(STAGE), sql.SQL(", ").join(map(sql.Identifier, names))
+    )
+    with pg.cursor() as cur, cur.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _insert_head(landing: LandingTable) -> tuple[sql.Composable, sql.Composable]:
+    targets = [*map(sql.Identifier, landing.columns), *map(sql.Identifier, _METADATA_INSERTED)]
+    values = [sql.Identifier("s", name) for name in landing.columns]
+    values += [
+        # Singer's time_extracted when the tap sent it, else the load time.
+        sql.SQL("coalesce({}, now())").format(sql.Identifier("s", EXTRACTED_AT)),
+        sql.SQL("now()"),
+        sql.Identifier("s", RECORD_HASH),
+        sql.Placeholder("batch_id"),
+    ]
+    return sql.SQL(", ").join(targets), sql.SQL(", ").join(values)
+
+
+_METADATA_INSERTED = (EXTRACTED_AT, LOADED_AT, RECORD_HASH, BATCH_ID)
+
+
+def keyed_insert_sql(landing: LandingTable) -> sql.Composed:
+    """Insert the changed versions of a keyed stream, in arrival order."""
+    targets, values = _insert_head(landing)
+    keys = sql.SQL(", ").join(landing.key_identifiers)
+    key_match = sql.SQL(" and ").join(
+        sql.SQL("t.{k} = s.{k}").format(k=k) for k in landing.key_identifiers
+    )
+    seen_match = sql.SQL(" and ").join(
+        sql.SQL("seen.{k} = s.{k}").format(k=k) for k in landing.key_identifiers
+    )
+    return sql.SQL(
+        """
+        insert into {table} ({targets})
+        select {values}
+        from (
+            select st.*, lag(st.{hash}) over (partition by {keys} order by st.{seq}) as {prev}
+            from {stage} as st
+        ) as s
+        left join lateral (
+            select t.{hash}, t.{deleted_at}
+            from {table} as t
+            where {key_match}
+            order by t.{row_id} desc
+            limit 1
+        ) as latest on s.{prev} is null
+        where case
+            when s.{prev} is null then
+                latest.{hash} is distinct from s.{hash} or latest.{deleted_at} is not null
+            else s.{prev} <> s.{hash}
+        end
+        and not exists (
+            select 1
+            from {table} as seen
+            where {seen_match}
+              and seen.{hash} = s.{hash}
+              and seen.{extracted_at} = s.{extracted_at}
+              and seen.{deleted_at} is null
+        )
+        order by s.{seq}
+        """
+    ).format(
+        table=landing.qualified,
+        targets=targets,
+        values=values,
+        hash=sql.Identifier(RECORD_HASH),
+        keys=keys,
+        seq=sql.Identifier(SEQ),
+        prev=sql.Identifier(PREV_HASH),
+        stage=sql.Identifier(STAGE),
+        deleted_at=sql.Identifier(DELETED_AT),
+        key_match=key_match,
+        seen_match=seen_match,
+        extracted_at=sql.Identifier(EXTRACTED_AT),
+        row_id=sql.Identifier(ROW_ID),
+    )
+
+
+def keyless_insert_sql(landing: LandingTable) -> sql.Composed:
+    """Insert the rows of a keyless stream whose hash is not stored yet (first arrival wins)."""
+    targets, values = _insert_head(landing)
+    return sql.SQL(
+        """
+        insert into {table} ({targets})
+        select {values}
+        from (
+            select distinct on (st.{hash}) st.* from {stage} as st order by st.{hash}, st.{seq}
+        ) as s
+        where not exists (select 1 from {table} as t where t.{hash} = s.{hash})
+        order by s.{seq}
+        """
+    ).format(
+        table=landing.qualified,
+        targets=targets,
+        values=values,
+        hash=sql.Identifier(RECORD_HASH),
+        stage=sql.Identifier(STAGE),
+        seq=sql.Identifier(SEQ),
+    )
+
+
+def load_batch(
+    pg: psycopg.Connection,
+    landing: LandingTable,
+    rows: Sequence[StagedRow],
+    batch_id: uuid.UUID,
+) -> int:
+    """Stage and insert one batch inside the caller's transaction; return rows inserted.
+
+    The stage stays available (until commit) for callers that need it afterwards.
+    """
+    create_stage(pg, landing)
+    copy_rows(pg, landing, rows)
+    statement = keyed_insert_sql(landing) if landing.key_properties else keyless_insert_sql(landing)
+    cur = pg.execute(statement, {"batch_id": batch_id})
+    return cur.rowcount

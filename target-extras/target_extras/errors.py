@@ -1,0 +1,41 @@
+"""Errors a user can act on: printed as one line, without a traceback.
+
+They subclass ``click.ClickException`` because singer-sdk runs the target inside a click
+command: click catches these, prints them with ``show()`` and exits with ``exit_code``,
+while any other exception (a genuine bug) keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import typing as t
+
+import click
+
+
+class ExtrasError(click.ClickException):
+    """Base class: a problem in the configuration, the database or the input."""
+
+    exit_code = 1
+
+    def show(self, file: t.IO[t.Any] | None = None) -> None:
+        """Print ``target-extras: error: <message>`` to stderr."""
+        stream = file or sys.stderr
+        stream.write(f"target-extras: error: {self.format_message()}\n")
+        stream.flush()
+
+
+class ConnectionFailedError(ExtrasError):
+    """PostgreSQL cannot be reached with the configured ``database_url``."""
+
+
+class AirbyteGuardError(ExtrasError):
+    """A write would touch a schema or table that belongs to Airbyte."""
+
+
+class SchemaEvolutionError(ExtrasError):
+    """A stream's new schema cannot be applied to its existing landing table."""
+
+
+class InvalidRecordError(ExtrasError):
+    """A record cannot be landed (for example a null key property)."""

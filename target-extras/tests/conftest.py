@@ -1,0 +1,102 @@
+"""Fixtures: a real PostgreSQL (pgserver, or ``TEST_DATABASE_URL``) and a target runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import typing as t
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+
+TARGET_EXE = Path(sys.executable).with_name("target-extras")
+
+
+@pytest.fixture(scope="session")
+def database_url() -> t.Iterator[str]:
+    """A libpq URI of a PostgreSQL 16 server for the whole session."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        yield external
+        return
+    pgserver = pytest.importorskip("pgserver")
+    # The unix socket lives inside the data directory: keep its path short. As root, pgserver
+    # runs PostgreSQL as its own user, which must be able to traverse the parent directory.
+    datadir = tempfile.mkdtemp(prefix="pgt", dir="/tmp")
+    os.chmod(datadir, 0o777)
+    server = pgserver.get_server(datadir, cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+        shutil.rmtree(datadir, ignore_errors=True)
+
+
+@dataclass
+class TargetRun:
+    """The outcome of one target subprocess."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def states(self) -> list[dict]:
+        """The STATE values the target emitted, in order."""
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+
+@dataclass
+class Landing:
+    """A throwaway landing schema plus helpers to run the target and read back."""
+
+    database_url: str
+    schema: str
+    workdir: Path
+
+    def config(self, **overrides: t.Any) -> Path:
+        """Write a config file and return its path."""
+        config = {"database_url": self.database_url, "schema": self.schema, **overrides}
+        path = self.workdir / f"config-{uuid.uuid4().hex[:8]}.json"
+        path.write_text(json.dumps(config))
+        return path
+
+    def run(self, messages: list[dict] | str, **overrides: t.Any) -> TargetRun:
+        """Run ``target-extras --config cfg.json < input.singer`` and wait for it."""
+        text = messages if isinstance(messages, str) else singer_lines(messages)
+        proc = subprocess.run(
+            [str(TARGET_EXE), "--config", str(self.config(**overrides))],
+            input=text,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        return TargetRun(proc.returncode, proc.stdout, proc.stderr)
+
+    def query(self, statement: str, params: t.Any = None) -> list[tuple]:
+        """Rows of a query (``{s}`` in the statement is the landing schema, quoted)."""
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            cur = conn.execute(statement.replace("{s}", f'"{self.schema}"'), params)
+            return cur.fetchall() if cur.description else []
+
+
+def singer_lines(messages: list[dict]) -> str:
+    """Messages as Singer JSON lines."""
+    return "".join(json.dumps(m) + "\n" for m in messages)
+
+
+@pytest.fixture
+def landing(database_url: str, tmp_path: Path) -> t.Iterator[Landing]:
+    """A fresh schema per test, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    yield Landing(database_url, schema, tmp_path)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'drop schema if exists "{schema}" cascade')
