@@ -4,13 +4,7 @@ with
 
 field_versions as (
 
-    select * from {{ ref('stg_clickup_extras__task_custom_field_values_history') }}
-
-),
-
-definitions as (
-
-    select * from {{ ref('stg_clickup_extras__custom_fields') }}
+    select * from {{ ref('int_custom_field_versions_joined') }}
 
 ),
 
@@ -54,8 +48,8 @@ final as (
         md5(sequenced.task_id || '|' || sequenced.field_id || '|' || sequenced.extras_row_id::text) as change_id,
         sequenced.task_id,
         sequenced.field_id,
-        coalesce(definitions.field_name, sequenced.field_name) as field_name,
-        coalesce(definitions.field_type, sequenced.field_type) as field_type,
+        sequenced.field_name,
+        sequenced.field_type,
         sequenced.value_before_text,
         sequenced.value_after_text,
         sequenced.value_before_json,
@@ -73,8 +67,6 @@ final as (
         sequenced.extras_row_id,
         sequenced.extracted_at
     from sequenced
-    left join definitions
-        on sequenced.field_id = definitions.field_id
 
 )
 

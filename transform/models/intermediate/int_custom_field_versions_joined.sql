@@ -1,0 +1,37 @@
+-- Every stored version of each (task_id, field_id), named and typed by the current field definition.
+with
+
+field_versions as (
+
+    select * from {{ ref('stg_clickup_extras__task_custom_field_values_history') }}
+
+),
+
+definitions as (
+
+    select * from {{ ref('stg_clickup_extras__custom_fields') }}
+
+),
+
+joined as (
+
+    select
+        field_versions.task_id,
+        field_versions.field_id,
+        -- the current definition names the field; the version's own copy covers unseen definitions
+        coalesce(definitions.field_name, field_versions.field_name) as field_name,
+        coalesce(definitions.field_type, field_versions.field_type) as field_type,
+        field_versions.has_value,
+        field_versions.value_text,
+        field_versions.value_json,
+        field_versions.task_updated_at,
+        field_versions.extras_row_id,
+        field_versions.extracted_at,
+        field_versions.deleted_at
+    from field_versions
+    left join definitions
+        on field_versions.field_id = definitions.field_id
+
+)
+
+select * from joined
