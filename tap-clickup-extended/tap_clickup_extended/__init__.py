@@ -1,0 +1,1 @@
+"""tap-clickup-extended: a Singer tap for the ClickUp data Airbyte's connector leaves out."""

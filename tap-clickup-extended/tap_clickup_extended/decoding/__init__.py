@@ -1,0 +1,1 @@
+"""Decoders that turn ClickUp's un-normalised payload values into typed columns."""

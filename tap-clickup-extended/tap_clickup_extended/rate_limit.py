@@ -1,0 +1,128 @@
+"""A token-bucket rate limiter corrected by ClickUp's ``X-RateLimit-*`` response headers.
+
+The bucket holds this tap's share of the per-token budget: ``per_minute * (1 - reserve)``,
+refilled continuously. Every response's ``X-RateLimit-Remaining`` (what the server still
+allows until ``X-RateLimit-Reset``, epoch seconds) caps the bucket, minus the reserve kept
+for other consumers of the same token (Airbyte). When the server says nothing is left for
+us, the limiter blocks until the reset, so the tap never sends a request it expects to be
+throttled. The clock and the sleep are injectable for tests.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+
+SECONDS_PER_MINUTE = 60.0
+
+
+def _header_number(headers: Mapping[str, str], name: str) -> float | None:
+    raw = headers.get(name)
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+class RateLimiter:
+    """Decide how long to wait before each request; learn from every response."""
+
+    def __init__(
+        self,
+        per_minute: float,
+        reserve: float = 0.0,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        reset_margin: float = 1.0,
+        max_reset_wait: float = 120.0,
+    ) -> None:
+        if per_minute <= 0:
+            raise ValueError("per_minute must be positive")
+        if not 0 <= reserve < 1:
+            raise ValueError("reserve must be in [0, 1)")
+        self.per_minute = per_minute
+        self.reserve = reserve
+        self.capacity = max(1.0, per_minute * (1 - reserve))
+        self.refill_per_second = self.capacity / SECONDS_PER_MINUTE
+        self.reset_margin = reset_margin
+        self.max_reset_wait = max_reset_wait
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = self.capacity
+        self._updated_at = clock()
+        self._blocked_until: float | None = None
+
+    @property
+    def tokens(self) -> float:
+        """Tokens available now (after refill)."""
+        self._refill(self._clock())
+        return self._tokens
+
+    def _refill(self, now: float) -> None:
+        if self._blocked_until is not None and now >= self._blocked_until:
+            # The server's window has reset: our whole share is available again.
+            self._blocked_until = None
+            self._tokens = self.capacity
+        elif self._blocked_until is None:
+            elapsed = max(0.0, now - self._updated_at)
+            self._tokens = min(self.capacity, self._tokens + elapsed * self.refill_per_second)
+        self._updated_at = now
+
+    def delay(self) -> float:
+        """Seconds to wait before the next request may be sent (0 when it may go now)."""
+        now = self._clock()
+        self._refill(now)
+        if self._blocked_until is not None:
+            return self._blocked_until - now
+        if self._tokens >= 1:
+            return 0.0
+        return (1 - self._tokens) / self.refill_per_second
+
+    def acquire(self) -> float:
+        """Wait until a request may be sent, take one token, and return the seconds waited."""
+        waited = 0.0
+        while (pause := self.delay()) > 0:
+            self._sleep(pause)
+            waited += pause
+        self._tokens -= 1
+        return waited
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Correct the bucket from a response's ``X-RateLimit-*`` headers (any status)."""
+        remaining = _header_number(headers, "X-RateLimit-Remaining")
+        if remaining is None:
+            return
+        now = self._clock()
+        self._refill(now)
+        limit = _header_number(headers, "X-RateLimit-Limit") or self.per_minute
+        reset = self._reset_epoch(headers, now)
+        usable = remaining - self.reserve * limit
+        if usable < 1:
+            self._tokens = 0.0
+            self._blocked_until = self._reset_deadline(now, reset)
+        else:
+            self._tokens = min(self._tokens, usable)
+
+    def seconds_until_reset(self, headers: Mapping[str, str]) -> float:
+        """How long a 429 must wait: until ``X-RateLimit-Reset`` plus the margin (bounded)."""
+        now = self._clock()
+        deadline = self._reset_deadline(now, self._reset_epoch(headers, now))
+        return max(0.0, deadline - now)
+
+    def _reset_epoch(self, headers: Mapping[str, str], now: float) -> float | None:
+        reset = _header_number(headers, "X-RateLimit-Reset")
+        if reset is None:
+            return None
+        # The unit is undocumented (FACTS §2): treat values that look like ms as ms.
+        return reset / 1000 if reset > now * 100 else reset
+
+    def _reset_deadline(self, now: float, reset: float | None) -> float:
+        if reset is None:
+            # No reset given: wait for one full token of our share to refill.
+            return now + SECONDS_PER_MINUTE / self.capacity + self.reset_margin
+        return min(max(reset, now) + self.reset_margin, now + self.max_reset_wait)

@@ -1,0 +1,1 @@
+"""The tap's streams, one module per ClickUp domain."""

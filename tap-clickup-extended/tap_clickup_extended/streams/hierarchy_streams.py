@@ -1,0 +1,189 @@
+"""Spaces, folders and lists (folderless and archived ones included)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import requests
+from singer_sdk import typing as th
+from singer_sdk.helpers.types import Context
+
+from tap_clickup_extended.client import ClickUpStream
+from tap_clickup_extended.conversions import id_str, ms_to_iso, to_int
+from tap_clickup_extended.schema import build_schema, iso_property
+from tap_clickup_extended.streams.workspace_streams import WorkspacesStream
+
+
+class HierarchyStream(ClickUpStream):
+    """A full-table hierarchy endpoint read with ``archived=false`` and ``archived=true``."""
+
+    archived_passes = True
+    tolerate_not_found = True
+    state_partitioning_keys: list[str] = []
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        """Rows, with ``archived`` taken from the pass when the payload leaves it out."""
+        archived = self.requested_archived(response)
+        for row in super().parse_response(response):
+            row.setdefault("archived", archived)
+            yield row
+
+
+class SpacesStream(HierarchyStream):
+    """``GET /team/{team_id}/space``."""
+
+    name = "spaces"
+    parent_stream_type = WorkspacesStream
+    path = "/team/{team_id}/space"
+    primary_keys = ("id",)
+    records_key = "spaces"
+    schema = build_schema(
+        th.PropertiesList(
+            th.Property("id", th.StringType, required=True),
+            th.Property("team_id", th.StringType),
+            th.Property("name", th.StringType),
+            th.Property("private", th.BooleanType),
+            th.Property("archived", th.BooleanType),
+            th.Property("color", th.StringType),
+            th.Property("statuses", th.ArrayType(th.ObjectType())),
+            th.Property("multiple_assignees", th.BooleanType),
+        )
+    )
+
+    def transform_record(self, row: dict, context: Context | None) -> dict | None:
+        """Contract shape."""
+        return {
+            "id": id_str(row.get("id")),
+            "team_id": (context or {}).get("team_id"),
+            "name": row.get("name"),
+            "private": row.get("private"),
+            "archived": bool(row.get("archived")),
+            "color": row.get("color"),
+            "statuses": row.get("statuses"),
+            "multiple_assignees": row.get("multiple_assignees"),
+        }
+
+    def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
+        """Folders and lists are read per space."""
+        yield {"team_id": record["team_id"], "space_id": record["id"]}
+
+
+class FoldersStream(HierarchyStream):
+    """``GET /space/{space_id}/folder``; remembers each space's folder ids for ``lists``."""
+
+    name = "folders"
+    parent_stream_type = SpacesStream
+    path = "/space/{space_id}/folder"
+    primary_keys = ("id",)
+    records_key = "folders"
+    schema = build_schema(
+        th.PropertiesList(
+            th.Property("id", th.StringType, required=True),
+            th.Property("team_id", th.StringType),
+            th.Property("space_id", th.StringType),
+            th.Property("name", th.StringType),
+            th.Property("orderindex", th.IntegerType),
+            th.Property("hidden", th.BooleanType),
+            th.Property("archived", th.BooleanType),
+            th.Property("task_count", th.IntegerType),
+            th.Property("override_statuses", th.BooleanType),
+        )
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._folder_ids_by_space: dict[str, list[str]] = {}
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        """The space's folders; their ids are kept until ``lists`` asks for them."""
+        ids: list[str] = []
+        for row in super().get_records(context):
+            ids.append(str(row.get("id")))
+            yield row
+        self._folder_ids_by_space[(context or {})["space_id"]] = ids
+
+    def folder_ids_for(self, context: Context) -> list[str]:
+        """Folder ids of a space: from this run's folders sync, else one read (counted here)."""
+        cached = self._folder_ids_by_space.pop(context["space_id"], None)
+        if cached is not None:
+            return cached
+        return [str(row.get("id")) for row in self.request_records(context)]
+
+    def transform_record(self, row: dict, context: Context | None) -> dict | None:
+        """Contract shape."""
+        space = row.get("space") or {}
+        return {
+            "id": id_str(row.get("id")),
+            "team_id": (context or {}).get("team_id"),
+            "space_id": id_str(space.get("id")) or (context or {}).get("space_id"),
+            "name": row.get("name"),
+            "orderindex": to_int(row.get("orderindex")),
+            "hidden": row.get("hidden"),
+            "archived": bool(row.get("archived")),
+            "task_count": to_int(row.get("task_count")),
+            "override_statuses": row.get("override_statuses"),
+        }
+
+
+class ListsStream(HierarchyStream):
+    """Folderless lists (``/space/{id}/list``) and each folder's lists (``/folder/{id}/list``)."""
+
+    name = "lists"
+    parent_stream_type = SpacesStream
+    path = "/space/{space_id}/list"
+    folder_path = "/folder/{folder_id}/list"
+    primary_keys = ("id",)
+    records_key = "lists"
+    schema = build_schema(
+        th.PropertiesList(
+            th.Property("id", th.StringType, required=True),
+            th.Property("team_id", th.StringType),
+            th.Property("space_id", th.StringType),
+            th.Property("folder_id", th.StringType),
+            th.Property("folderless", th.BooleanType),
+            th.Property("name", th.StringType),
+            th.Property("orderindex", th.IntegerType),
+            th.Property("archived", th.BooleanType),
+            th.Property("task_count", th.IntegerType),
+            iso_property("due_date"),
+            iso_property("start_date"),
+        )
+    )
+
+    def get_url(self, context: Context | None) -> str:
+        """The folder endpoint when the request context names a folder."""
+        if context and context.get("folder_id"):
+            return self.url_base + self.folder_path.format(folder_id=context["folder_id"])
+        return super().get_url(context)
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        """Folderless lists first, then the lists of every folder of the space."""
+        space_context = dict(context or {})
+        for row in self.request_records({**space_context, "folder_id": None}):
+            row["folderless"] = True
+            yield row
+        folders: FoldersStream = self._tap.streams["folders"]  # type: ignore[assignment]
+        for folder_id in folders.folder_ids_for(space_context):
+            for row in self.request_records({**space_context, "folder_id": folder_id}):
+                row["folderless"] = False
+                row.setdefault("folder", {"id": folder_id})
+                yield row
+
+    def transform_record(self, row: dict, context: Context | None) -> dict | None:
+        """Contract shape; ``folder_id`` is null for folderless lists."""
+        folderless = bool(row.get("folderless"))
+        space = row.get("space") or {}
+        return {
+            "id": id_str(row.get("id")),
+            "team_id": (context or {}).get("team_id"),
+            "space_id": id_str(space.get("id")) or (context or {}).get("space_id"),
+            "folder_id": None if folderless else id_str((row.get("folder") or {}).get("id")),
+            "folderless": folderless,
+            "name": row.get("name"),
+            "orderindex": to_int(row.get("orderindex")),
+            "archived": bool(row.get("archived")),
+            "task_count": to_int(row.get("task_count")),
+            "due_date": ms_to_iso(row.get("due_date")),
+            "start_date": ms_to_iso(row.get("start_date")),
+        }

@@ -1,0 +1,202 @@
+"""Time entries, read in 30-day windows aligned to the epoch, and one scan record per window.
+
+``time_entry_scans`` makes the requests: for each window it asks for every assignee chunk,
+hands the entries to its child ``time_entries`` (which therefore come first in the output)
+and then emits the scan record listing every entry id the API returned for the window; a
+later scan of the same window without an id is how downstream detects a deletion. Its
+bookmark (``scanned_at``, per workspace) tells later runs to rescan only the lookback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from singer_sdk import typing as th
+from singer_sdk.helpers.types import Context
+
+from tap_clickup_extended.client import ClickUpStream
+from tap_clickup_extended.conversions import (
+    datetime_to_ms,
+    id_str,
+    iso_from_ms,
+    ms_to_iso,
+    to_int,
+)
+from tap_clickup_extended.schema import build_schema, iso_property
+from tap_clickup_extended.streams.workspace_streams import WorkspacesStream
+
+WINDOW_MS = 30 * 24 * 60 * 60 * 1000
+
+
+def windows(start_ms: int, now_ms: int) -> Iterator[tuple[int, int]]:
+    """``(window_start, window_end)`` in ms from the window holding ``start_ms`` up to now.
+
+    Windows are fixed 30-day slices counted from the Unix epoch, so the same window has
+    the same key on every run; the current one ends at ``now_ms``.
+    """
+    window_start = start_ms // WINDOW_MS * WINDOW_MS
+    while window_start <= now_ms:
+        yield window_start, min(window_start + WINDOW_MS - 1, now_ms)
+        window_start += WINDOW_MS
+
+
+def chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    """``items`` in consecutive slices of at most ``size``."""
+    for index in range(0, len(items), size):
+        yield items[index : index + size]
+
+
+class TimeEntryScansStream(ClickUpStream):
+    """``GET /team/{team_id}/time_entries`` for every window and assignee chunk."""
+
+    name = "time_entry_scans"
+    parent_stream_type = WorkspacesStream
+    path = "/team/{team_id}/time_entries"
+    primary_keys = ("team_id", "window_start")
+    replication_key = "scanned_at"
+    is_sorted = False
+    state_partitioning_keys = ["team_id"]
+    emits_complete_snapshot = False
+    records_key = "data"
+    schema = build_schema(
+        th.PropertiesList(
+            th.Property("team_id", th.StringType, required=True),
+            th.Property("window_start", th.DateTimeType, required=True),
+            iso_property("window_end"),
+            iso_property("scanned_at"),
+            th.Property("entry_ids", th.ArrayType(th.StringType)),
+            th.Property("entry_count", th.IntegerType),
+        )
+    )
+
+    def scan_start_ms(self, context: Context | None, now: datetime) -> int:
+        """``start_date`` on the first run; ``now - time_entries_lookback_days`` after."""
+        if self.stream_state_has_bookmark(context):
+            days = int(self.config["time_entries_lookback_days"])
+            return datetime_to_ms(now - timedelta(days=days))
+        start = self.get_starting_timestamp(context) or self._tap.default_start_date  # type: ignore[attr-defined]
+        return datetime_to_ms(start)
+
+    def stream_state_has_bookmark(self, context: Context | None) -> bool:
+        """Whether a previous run left a ``scanned_at`` bookmark for this workspace."""
+        return bool(self.get_context_state(context).get("replication_key_value"))
+
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        """Window, assignee chunk and location names."""
+        params: dict[str, Any] = {
+            "start_date": context["window_start_ms"],  # type: ignore[index]
+            "end_date": context["window_end_ms"],  # type: ignore[index]
+            "include_location_names": "true",
+        }
+        if context and context.get("assignee"):
+            params["assignee"] = context["assignee"]
+        return params
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        """One scan per window, after reading all of the window's assignee chunks."""
+        base = dict(context or {})
+        member_ids = sorted(
+            uid
+            for member in self.taken_over(context) or []
+            if (uid := to_int((member.get("user") or {}).get("id"))) is not None
+        )
+        size = int(self.config["time_entries_assignee_chunk_size"])
+        assignee_chunks = [",".join(map(str, c)) for c in chunks(member_ids, size)] or [None]
+        now = datetime.now(UTC)
+        now_ms = datetime_to_ms(now)
+        request_base = {"team_id": base["team_id"]}
+        for window_start, window_end in windows(self.scan_start_ms(context, now), now_ms):
+            entries: dict[str, dict] = {}
+            for assignee in assignee_chunks:
+                request_context = {
+                    **request_base,
+                    "window_start_ms": window_start,
+                    "window_end_ms": window_end,
+                    "assignee": assignee,
+                }
+                for entry in self.request_records(request_context):
+                    entries.setdefault(str(entry.get("id")), entry)
+            yield {
+                "team_id": base["team_id"],
+                "window_start": iso_from_ms(window_start),
+                "window_end": iso_from_ms(window_end),
+                "scanned_at": datetime.now(UTC).isoformat(timespec="microseconds"),
+                "entry_ids": sorted(entries),
+                "entry_count": len(entries),
+                "_entries": list(entries.values()),
+            }
+
+    def transform_record(self, row: dict, context: Context | None) -> dict | None:
+        """The scan record; the raw entries are kept aside for ``time_entries``."""
+        self._window_entries = row.pop("_entries")
+        return row
+
+    def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
+        """The window's entries are handed to ``time_entries`` (no further request)."""
+        key = f"time_entries:{record['team_id']}:{record['window_start']}"
+        yield from self.hand_over(key, self._window_entries, team_id=record["team_id"])
+
+
+class TimeEntriesStream(ClickUpStream):
+    """Time entries of the windows scanned by ``time_entry_scans``."""
+
+    name = "time_entries"
+    parent_stream_type = TimeEntryScansStream
+    primary_keys = ("id",)
+    state_partitioning_keys: list[str] = []
+    emits_complete_snapshot = False
+    schema = build_schema(
+        th.PropertiesList(
+            th.Property("id", th.StringType, required=True),
+            th.Property("team_id", th.StringType),
+            th.Property("user_id", th.IntegerType),
+            th.Property("user_email", th.StringType),
+            th.Property("task_id", th.StringType),
+            iso_property("start"),
+            iso_property("end"),
+            th.Property("duration_ms", th.IntegerType),
+            th.Property("is_running", th.BooleanType),
+            th.Property("billable", th.BooleanType),
+            th.Property("description", th.StringType),
+            th.Property("tags", th.ArrayType(th.StringType)),
+            th.Property("source", th.StringType),
+            iso_property("at"),
+            th.Property("list_id", th.StringType),
+            th.Property("folder_id", th.StringType),
+            th.Property("space_id", th.StringType),
+        )
+    )
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        """The entries of one window, handed over by the scan."""
+        yield from self.taken_over(context) or []
+
+    def transform_record(self, row: dict, context: Context | None) -> dict | None:
+        """Contract shape; a negative duration is a running timer."""
+        user = row.get("user") or {}
+        task = row.get("task") if isinstance(row.get("task"), dict) else {}
+        location = row.get("task_location") or {}
+        duration = to_int(row.get("duration"))
+        is_running = duration is not None and duration < 0
+        tags = [t.get("name") if isinstance(t, dict) else str(t) for t in row.get("tags") or []]
+        return {
+            "id": str(row["id"]),
+            "team_id": id_str(row.get("wid")) or (context or {}).get("team_id"),
+            "user_id": to_int(user.get("id")),
+            "user_email": self.email(user.get("email")),
+            "task_id": id_str(task.get("id")),
+            "start": ms_to_iso(row.get("start")),
+            "end": None if is_running else ms_to_iso(row.get("end")),
+            "duration_ms": None if is_running else duration,
+            "is_running": is_running,
+            "billable": row.get("billable"),
+            "description": row.get("description"),
+            "tags": tags,
+            "source": row.get("source"),
+            "at": ms_to_iso(row.get("at")),
+            "list_id": id_str(location.get("list_id")),
+            "folder_id": id_str(location.get("folder_id")),
+            "space_id": id_str(location.get("space_id")),
+        }

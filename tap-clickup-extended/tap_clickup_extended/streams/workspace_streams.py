@@ -1,0 +1,118 @@
+"""Workspaces and their members, both from one ``GET /team`` response."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import requests
+from singer_sdk import typing as th
+from singer_sdk.helpers.types import Context
+
+from tap_clickup_extended.client import ClickUpStream
+from tap_clickup_extended.conversions import id_str, ms_to_iso, to_int
+from tap_clickup_extended.errors import UnknownTeamError
+from tap_clickup_extended.schema import build_schema, iso_property
+
+
+class WorkspacesStream(ClickUpStream):
+    """``GET /team``: every workspace the token sees, filtered to ``team_ids``."""
+
+    name = "workspaces"
+    path = "/team"
+    primary_keys = ("id",)
+    records_key = "teams"
+    schema = build_schema(
+        th.PropertiesList(
+            th.Property("id", th.StringType, required=True),
+            th.Property("name", th.StringType),
+            th.Property("color", th.StringType),
+            th.Property("avatar", th.StringType),
+            th.Property("member_count", th.IntegerType),
+        )
+    )
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        """Record the visible workspaces; fail at once on a configured id the token lacks."""
+        teams = list(super().parse_response(response))
+        visible = {str(team.get("id")) for team in teams}
+        self._tap.visible_team_ids = visible  # type: ignore[attr-defined]
+        wanted = self.config.get("team_ids") or []
+        unknown = [team_id for team_id in wanted if team_id not in visible]
+        if unknown:
+            raise UnknownTeamError(
+                f"ClickUp workspace (team) id {', '.join(unknown)} is not visible to this token: "
+                f"it can see {', '.join(sorted(visible)) or 'none'}; fix the team_ids setting."
+            )
+        yield from (team for team in teams if not wanted or str(team.get("id")) in wanted)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._members_by_team: dict[str, list[dict[str, Any]]] = {}
+
+    def transform_record(self, row: dict, context: Context | None) -> dict | None:
+        """Contract shape; the raw members are kept for the child streams, not emitted."""
+        self._members_by_team[str(row.get("id"))] = list(row.get("members") or [])
+        return {
+            "id": id_str(row.get("id")),
+            "name": row.get("name"),
+            "color": row.get("color"),
+            "avatar": row.get("avatar"),
+            "member_count": len(row.get("members") or []),
+        }
+
+    def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
+        """Members and per-workspace streams get the team id; the members are handed over."""
+        members = self._members_by_team.pop(record["id"], [])
+        yield from self.hand_over(f"members:{record['id']}", members, team_id=record["id"])
+
+
+class MembersStream(ClickUpStream):
+    """Workspace members, taken from the parent's ``GET /team`` payload: no request."""
+
+    name = "members"
+    parent_stream_type = WorkspacesStream
+    primary_keys = ("team_id", "user_id")
+    state_partitioning_keys: list[str] = []
+    schema = build_schema(
+        th.PropertiesList(
+            th.Property("team_id", th.StringType, required=True),
+            th.Property("user_id", th.IntegerType, required=True),
+            th.Property("username", th.StringType),
+            th.Property("email", th.StringType),
+            th.Property("initials", th.StringType),
+            th.Property("color", th.StringType),
+            th.Property("role", th.IntegerType),
+            iso_property("date_joined"),
+            iso_property("date_invited"),
+            iso_property("last_active"),
+        ),
+        volatile=("last_active",),
+    )
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        """The parent's members, handed over from its ``GET /team`` payload."""
+        yield from self.taken_over(context) or []
+
+    def transform_record(self, row: dict, context: Context | None) -> dict | None:
+        """Contract shape; fields may sit on the member or on its ``user``."""
+        user = row.get("user") or {}
+
+        def pick(key: str) -> Any:
+            return user.get(key, row.get(key))
+
+        user_id = to_int(user.get("id"))
+        if user_id is None:
+            return None
+        return {
+            "team_id": (context or {}).get("team_id"),
+            "user_id": user_id,
+            "username": user.get("username"),
+            "email": self.email(user.get("email")),
+            "initials": user.get("initials"),
+            "color": user.get("color"),
+            "role": to_int(pick("role")),
+            "date_joined": ms_to_iso(pick("date_joined")),
+            "date_invited": ms_to_iso(pick("date_invited")),
+            "last_active": ms_to_iso(pick("last_active")),
+        }

@@ -1,0 +1,214 @@
+"""The ``tap-clickup-extended`` Singer tap: settings, their validation, the stream registry.
+
+Fatal errors (bad token, unknown workspace, unreachable API, invalid settings) end the
+process with exit code 1 and one line ``tap-clickup-extended: error: <message>`` on
+stderr, without a traceback; genuine bugs keep theirs.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlparse
+
+from singer_sdk import Stream, Tap
+from singer_sdk import typing as th
+from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
+
+from tap_clickup_extended.accounting import RunStats
+from tap_clickup_extended.errors import ClickUpFatalError, SettingsError, scrub
+from tap_clickup_extended.rate_limit import RateLimiter
+from tap_clickup_extended.streams.hierarchy_streams import (
+    FoldersStream,
+    ListsStream,
+    SpacesStream,
+)
+from tap_clickup_extended.streams.task_streams import (
+    CustomFieldsStream,
+    TaskCustomFieldValuesStream,
+    TasksStream,
+)
+from tap_clickup_extended.streams.time_tracking_streams import (
+    TimeEntriesStream,
+    TimeEntryScansStream,
+)
+from tap_clickup_extended.streams.workspace_streams import MembersStream, WorkspacesStream
+
+CLI_NAME = "tap-clickup-extended"
+DEFAULT_BASE_URL = "https://api.clickup.com/api/v2"
+MAX_RESERVE = 0.9
+DEFAULT_START_DAYS = 365
+
+#: Child streams come after their parents, and ``folders`` before ``lists``.
+STREAM_TYPES: tuple[type[Stream], ...] = (
+    WorkspacesStream,
+    MembersStream,
+    SpacesStream,
+    FoldersStream,
+    ListsStream,
+    TasksStream,
+    CustomFieldsStream,
+    TaskCustomFieldValuesStream,
+    TimeEntryScansStream,
+    TimeEntriesStream,
+)
+
+
+def validate_settings(config: dict[str, Any]) -> list[str]:
+    """Problems with the settings that JSON-schema validation does not catch."""
+    problems: list[str] = []
+    token = str(config.get("api_token") or "")
+    if not token.strip():
+        problems.append("api_token is empty: set it (or CLICKUP_API_TOKEN / the Meltano secret).")
+    elif token != token.strip() or any(ch.isspace() for ch in token):
+        problems.append("api_token contains whitespace: paste the token alone.")
+    url = urlparse(str(config.get("base_url") or ""))
+    if url.scheme not in {"http", "https"} or not url.netloc:
+        problems.append(
+            f"base_url must be an http(s) URL such as {DEFAULT_BASE_URL} "
+            f"(got {config.get('base_url')!r})."
+        )
+    reserve = float(config.get("rate_limit_reserve", 0))
+    if not 0 <= reserve <= MAX_RESERVE:
+        problems.append(f"rate_limit_reserve must be between 0 and {MAX_RESERVE} (got {reserve}).")
+    for name in (
+        "rate_limit_per_minute",
+        "request_timeout_seconds",
+        "time_entries_assignee_chunk_size",
+    ):
+        if float(config.get(name, 1)) <= 0:
+            problems.append(f"{name} must be positive (got {config.get(name)}).")
+    for name in ("max_retries", "time_entries_lookback_days"):
+        if int(config.get(name, 0)) < 0:
+            problems.append(f"{name} must not be negative (got {config.get(name)}).")
+    for team_id in config.get("team_ids") or []:
+        if not str(team_id).strip().isdigit():
+            problems.append(f"team_ids holds {team_id!r}: workspace ids are numbers.")
+    start = config.get("start_date")
+    if start:
+        try:
+            datetime.fromisoformat(str(start).replace("Z", "+00:00"))
+        except ValueError:
+            problems.append(f"start_date {start!r} is not an ISO-8601 date-time.")
+    if config.get("hash_pii") and not config.get("pii_salt"):
+        problems.append("hash_pii is on but pii_salt is empty: set a secret salt.")
+    return problems
+
+
+class _SecretFilter(logging.Filter):
+    """Replace secrets in every log line (defence in depth: the tap never logs them)."""
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        super().__init__()
+        self.secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub(message, self.secrets)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+class TapClickUpExtended(Tap):
+    """Singer tap for ClickUp: hierarchy, tasks, custom-field values, time entries."""
+
+    name = CLI_NAME
+    capabilities = [
+        PluginCapabilities.ABOUT,
+        TapCapabilities.DISCOVER,
+        TapCapabilities.CATALOG,
+        TapCapabilities.STATE,
+        PluginCapabilities.STREAM_MAPS,
+        PluginCapabilities.FLATTENING,
+    ]
+
+    config_jsonschema = th.PropertiesList(
+        th.Property(
+            "api_token",
+            th.StringType,
+            required=True,
+            secret=True,
+            description="ClickUp personal token (pk_...) or OAuth access token (Bearer ...).",
+        ),
+        th.Property(
+            "team_ids",
+            th.ArrayType(th.StringType),
+            description="Workspace (team) ids to extract; default every workspace the token sees.",
+        ),
+        th.Property(
+            "start_date",
+            th.DateTimeType,
+            description="Earliest date_updated / time-entry start on a first run; default a year ago.",
+        ),
+        th.Property("base_url", th.StringType, default=DEFAULT_BASE_URL),
+        th.Property("time_entries_lookback_days", th.IntegerType, default=60),
+        th.Property("time_entries_assignee_chunk_size", th.IntegerType, default=100),
+        th.Property("rate_limit_per_minute", th.NumberType, default=100),
+        th.Property(
+            "rate_limit_reserve",
+            th.NumberType,
+            default=0,
+            description="Share (0-0.9) of the per-token budget left for other consumers (Airbyte).",
+        ),
+        th.Property("request_timeout_seconds", th.NumberType, default=60),
+        th.Property("max_retries", th.IntegerType, default=6),
+        th.Property(
+            "hash_pii",
+            th.BooleanType,
+            default=False,
+            description="SHA-256 emails (salted with pii_salt) before they leave the tap.",
+        ),
+        th.Property("pii_salt", th.StringType, secret=True),
+    ).to_dict()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kwargs.get("validate_config", True):
+            problems = validate_settings(dict(self.config))
+            if problems:
+                raise SettingsError("invalid settings: " + " ".join(problems))
+        #: Where a first run starts when ``start_date`` is not set: one year ago.
+        self.default_start_date = datetime.now(UTC) - timedelta(days=DEFAULT_START_DAYS)
+        #: Payloads parents hand to their child streams (see ``ClickUpStream.hand_over``).
+        self.handoffs: dict[str, Any] = {}
+        self.run_stats = RunStats()
+        self.visible_team_ids: set[str] = set()
+        self.rate_limiter = RateLimiter(
+            float(self.config["rate_limit_per_minute"]),
+            float(self.config["rate_limit_reserve"]),
+        )
+        secrets = tuple(s for s in (self.config.get("api_token"), self.config.get("pii_salt")) if s)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_SecretFilter(secrets))
+
+    def discover_streams(self) -> list[Stream]:
+        """Every stream of ``STREAM_TYPES``."""
+        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+
+    def log_run_summary(self) -> None:
+        """One line per stream (records, requests, retries, waited seconds) and a total."""
+        for line in self.run_stats.summary_lines():
+            self.logger.info("Run summary: %s", line)
+
+    @classmethod
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: Any = None,
+        state: Any = None,
+        catalog: Any = None,
+    ) -> None:
+        """Run the sync; fatal errors become one line on stderr and exit code 1."""
+        try:
+            super().invoke(
+                about=about, about_format=about_format, config=config, state=state, catalog=catalog
+            )
+        except ClickUpFatalError as exc:
+            sys.stderr.write(f"{CLI_NAME}: error: {exc}\n")
+            sys.stderr.flush()
+            sys.exit(1)
