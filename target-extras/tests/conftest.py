@@ -61,6 +61,11 @@ class Landing:
     schema: str
     workdir: Path
 
+    @staticmethod
+    def singer_lines(messages: list[dict]) -> str:
+        """Messages as Singer JSON lines."""
+        return singer_lines(messages)
+
     def config(self, **overrides: t.Any) -> Path:
         """Write a config file and return its path."""
         config = {"database_url": self.database_url, "schema": self.schema, **overrides}
@@ -93,10 +98,20 @@ def singer_lines(messages: list[dict]) -> str:
     return "".join(json.dumps(m) + "\n" for m in messages)
 
 
+def _fresh_landing(database_url: str, workdir: Path) -> t.Iterator[Landing]:
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    yield Landing(database_url, schema, workdir)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'drop schema if exists "{schema}" cascade')
+
+
 @pytest.fixture
 def landing(database_url: str, tmp_path: Path) -> t.Iterator[Landing]:
     """A fresh schema per test, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    yield Landing(database_url, schema, tmp_path)
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'drop schema if exists "{schema}" cascade')
+    yield from _fresh_landing(database_url, tmp_path)
+
+
+@pytest.fixture
+def other_landing(database_url: str, tmp_path: Path) -> t.Iterator[Landing]:
+    """A second fresh schema, for comparing two loads of the same input."""
+    yield from _fresh_landing(database_url, tmp_path)
