@@ -1,0 +1,87 @@
+"""Command line: ``clickup-sandbox serve --port PORT [...]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+import time
+
+from clickup_sandbox.config import DEFAULT_TOKEN, SandboxConfig
+from clickup_sandbox.server import SandboxServer
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser."""
+    parser = argparse.ArgumentParser(prog="clickup-sandbox", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve a generated workspace as ClickUp API v2")
+    serve.add_argument("--port", type=int, required=True, help="0 picks a free port")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--seed", type=int, default=42)
+    serve.add_argument("--tasks", type=int, default=300, help="tasks per workspace")
+    serve.add_argument("--members", type=int, default=24, help="members per workspace")
+    serve.add_argument("--workspaces", type=int, default=1)
+    serve.add_argument("--months", type=int, default=7, help="history of tasks and time entries")
+    serve.add_argument("--rate-limit", type=int, default=100, help="requests per window per token")
+    serve.add_argument("--rate-window-seconds", type=float, default=60.0)
+    serve.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        help=f"an extra accepted token with its own rate budget (repeatable); {DEFAULT_TOKEN} "
+        "is always accepted",
+    )
+    serve.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``clickup-sandbox`` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="clickup-sandbox: %(message)s",
+    )
+    config = SandboxConfig(
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        tasks=args.tasks,
+        members=args.members,
+        workspaces=args.workspaces,
+        months=args.months,
+        rate_limit=args.rate_limit,
+        rate_window_seconds=args.rate_window_seconds,
+        tokens=tuple(dict.fromkeys([DEFAULT_TOKEN, *args.token])),
+        verbose=args.verbose,
+    )
+    started = time.perf_counter()
+    server = SandboxServer(config).start()
+    state = server.app.state
+    print(
+        f"clickup-sandbox: {len(state.tasks)} tasks, {len(state.time_entries)} time entries, "
+        f"{len(state.workspaces)} workspace(s) generated in "
+        f"{time.perf_counter() - started:.2f}s (seed {config.seed})",
+        file=sys.stderr,
+        flush=True,
+    )
+    print(f"clickup-sandbox ready: {server.url}", flush=True)
+    stop = threading.Event()
+
+    def _on_signal(signum: int, _frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    stop.wait()
+    server.stop()
+    print("clickup-sandbox: stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,249 @@
+"""Realistic changes to the workspace over time (POST /_sandbox/mutate).
+
+Every change to a task, or to a time entry linked to a task, bumps that task's ``date_updated``
+to the current time, strictly greater than any value handed out before.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+from clickup_sandbox.generator import MINUTE, random_value
+from clickup_sandbox.model import State, Task, TimeEntry
+
+KINDS = (
+    "set_custom_field",
+    "clear_custom_field",
+    "add_time_entry",
+    "edit_time_entry",
+    "delete_time_entry",
+    "move_task",
+    "close_task",
+    "rename_task",
+    "reassign_task",
+)
+
+
+class MutationError(ValueError):
+    """The mutate request is malformed."""
+
+
+class Mutator:
+    """Applies ``count`` changes chosen from ``kinds`` with a seeded random generator."""
+
+    def __init__(self, state: State, seed: int, clock: Callable[[], int]) -> None:
+        self.state = state
+        self.rng = random.Random(f"mutate:{seed}")
+        self.clock = clock
+        self.changed: dict[str, None] = {}
+
+    def run(self, count: int, kinds: list[str] | None) -> dict[str, Any]:
+        """Apply the changes and report them."""
+        chosen = list(kinds) if kinds else list(KINDS)
+        unknown = [k for k in chosen if k not in KINDS]
+        if unknown:
+            raise MutationError(f"unknown kinds {unknown}; known: {', '.join(KINDS)}")
+        if count < 0:
+            raise MutationError("count must be >= 0")
+        plan = list(chosen) if count >= len(chosen) else self.rng.sample(chosen, count)
+        plan += [self.rng.choice(chosen) for _ in range(count - len(plan))]
+        self.rng.shuffle(plan)
+        applied = []
+        for kind in plan:
+            result = getattr(self, kind)()
+            if result is not None:
+                applied.append({"kind": kind, **result})
+            self.state.invalidate()
+        return {"applied": applied, "changed_task_ids": list(self.changed)}
+
+    # ----- helpers -------------------------------------------------------------------------------
+
+    def _touch(self, task: Task) -> None:
+        task.date_updated_ms = self.state.next_update_ms(self.clock())
+        self.changed[task.id] = None
+
+    def _live_tasks(self) -> list[Task]:
+        return [t for t in self.state.tasks.values() if not t.archived]
+
+    def _finished_entries(self) -> list[TimeEntry]:
+        return [e for e in self.state.time_entries.values() if e.end_ms is not None]
+
+    def _pick(self, items: list[Any]) -> Any:
+        return self.rng.choice(items) if items else None
+
+    def _touch_entry_task(self, entry: TimeEntry) -> None:
+        task = self.state.tasks.get(entry.task_id) if entry.task_id else None
+        if task is not None:
+            self._touch(task)
+
+    # ----- kinds ---------------------------------------------------------------------------------
+
+    def set_custom_field(self) -> dict[str, Any] | None:
+        state, rng = self.state, self.rng
+        task = self._pick([t for t in self._live_tasks() if t.field_values])
+        if task is None:
+            return None
+        fdef = state.fields[rng.choice(sorted(task.field_values))]
+        old = task.field_values[fdef.id]
+        if fdef.type == "drop_down":
+            new: Any = rng.choice([o for o in fdef.option_ids() if o != old] or [old])
+        elif fdef.type == "labels":
+            missing = [o for o in fdef.option_ids() if o not in old]
+            if missing and (len(old) <= 1 or rng.random() < 0.5):
+                new = [*old, rng.choice(missing)]
+            else:
+                new = [o for o in old if o != rng.choice(old)]
+        else:
+            team_tasks = [t.id for t in state.tasks.values() if t.team_id == task.team_id]
+            members = [m.user_id for m in state.workspaces[task.team_id].members]
+            new = old
+            for _ in range(8):
+                new = random_value(rng, fdef, task, team_tasks, members)
+                if new != old:
+                    break
+            if new == old and fdef.type == "checkbox":
+                new = not old
+        task.field_values[fdef.id] = new
+        self._touch(task)
+        return {"task_id": task.id, "field_id": fdef.id}
+
+    def clear_custom_field(self) -> dict[str, Any] | None:
+        task = self._pick([t for t in self._live_tasks() if t.field_values])
+        if task is None:
+            return None
+        field_id = self.rng.choice(sorted(task.field_values))
+        del task.field_values[field_id]
+        self._touch(task)
+        return {"task_id": task.id, "field_id": field_id}
+
+    def add_time_entry(self) -> dict[str, Any] | None:
+        state, rng = self.state, self.rng
+        task = self._pick(self._live_tasks())
+        if task is None:
+            return None
+        workers = [m for m in state.workspaces[task.team_id].members if m.role != 4]
+        now = self.clock()
+        length = rng.randint(10, 120) * MINUTE
+        start = now - length - rng.randint(1, 60) * MINUTE
+        entry = TimeEntry(
+            id=str(max((int(i) for i in state.time_entries), default=0) + 7_919),
+            team_id=task.team_id,
+            user_id=rng.choice(workers).user_id,
+            task_id=task.id,
+            start_ms=start,
+            end_ms=start + length,
+            billable=rng.random() < 0.5,
+            description="Added later",
+            tags=[],
+            source="clickup",
+            at_ms=now,
+        )
+        if entry.id in state.deleted_time_entries:
+            entry.id = str(int(entry.id) + 1)
+        state.time_entries[entry.id] = entry
+        self._touch(task)
+        return {"time_entry_id": entry.id, "task_id": task.id}
+
+    def edit_time_entry(self) -> dict[str, Any] | None:
+        rng = self.rng
+        entry = self._pick(self._finished_entries())
+        if entry is None:
+            return None
+        what = rng.choice(["duration", "description", "start"])
+        assert entry.end_ms is not None
+        if what == "duration":
+            entry.end_ms = entry.start_ms + max(MINUTE, entry.end_ms - entry.start_ms + 15 * MINUTE)
+        elif what == "description":
+            entry.description = (entry.description + " (edited)").strip()
+        else:
+            shift = rng.choice([-30, -15, 15, 30]) * MINUTE
+            entry.start_ms += shift
+            entry.end_ms += shift
+        entry.at_ms = self.clock()
+        self._touch_entry_task(entry)
+        return {"time_entry_id": entry.id, "task_id": entry.task_id, "field": what}
+
+    def delete_time_entry(self) -> dict[str, Any] | None:
+        entry = self._pick(self._finished_entries())
+        if entry is None:
+            return None
+        del self.state.time_entries[entry.id]
+        self.state.deleted_time_entries.append(entry.id)
+        self._touch_entry_task(entry)
+        return {"time_entry_id": entry.id, "task_id": entry.task_id}
+
+    def move_task(self) -> dict[str, Any] | None:
+        state = self.state
+        task = self._pick([t for t in self._live_tasks() if t.parent is None])
+        if task is None:
+            return None
+        targets = [
+            lst
+            for lst in state.lists.values()
+            if lst.team_id == task.team_id
+            and lst.id != task.list_id
+            and not lst.archived
+            and not state.spaces[lst.space_id].archived
+            and not (lst.folder_id and state.folders[lst.folder_id].archived)
+        ]
+        target = self._pick(targets)
+        if target is None:
+            return None
+        old_list = task.list_id
+        for tid in [task.id, *state.descendants(task.id)]:
+            moved = state.tasks[tid]
+            old_status = state.task_status(moved)
+            moved.list_id = target.id
+            statuses = state.spaces[target.space_id].statuses
+            if all(s.status != moved.status for s in statuses):
+                same = [s for s in statuses if s.type == old_status.type] or statuses
+                moved.status = same[0].status
+                moved.status_history.append((moved.status, self.clock()))
+            exposed = {f.id for f in state.exposed_fields(target.id)}
+            for fid in [f for f in moved.field_values if f not in exposed]:
+                del moved.field_values[fid]
+            if target.id in moved.location_list_ids:
+                moved.location_list_ids.remove(target.id)
+            self._touch(moved)
+        return {"task_id": task.id, "from_list_id": old_list, "to_list_id": target.id}
+
+    def close_task(self) -> dict[str, Any] | None:
+        state = self.state
+        task = self._pick([t for t in self._live_tasks() if state.task_status(t).type != "closed"])
+        if task is None:
+            return None
+        space = state.spaces[state.lists[task.list_id].space_id]
+        closed = next(s for s in space.statuses if s.type == "closed")
+        task.status = closed.status
+        self._touch(task)
+        task.date_closed_ms = task.date_done_ms = task.date_updated_ms
+        task.status_history.append((closed.status, task.date_updated_ms))
+        return {"task_id": task.id}
+
+    def rename_task(self) -> dict[str, Any] | None:
+        task = self._pick(self._live_tasks())
+        if task is None:
+            return None
+        base = task.name.split(" [v", 1)[0]
+        version = 2 if " [v" not in task.name else int(task.name.rsplit(" [v", 1)[1][:-1]) + 1
+        task.name = f"{base} [v{version}]"
+        self._touch(task)
+        return {"task_id": task.id}
+
+    def reassign_task(self) -> dict[str, Any] | None:
+        state, rng = self.state, self.rng
+        task = self._pick(self._live_tasks())
+        if task is None:
+            return None
+        workers = [m.user_id for m in state.workspaces[task.team_id].members if m.role != 4]
+        new = task.assignee_ids
+        for _ in range(8):
+            new = sorted(rng.sample(workers, k=rng.randint(1, 2)))
+            if new != task.assignee_ids:
+                break
+        task.assignee_ids = new
+        task.watcher_ids = sorted({*task.watcher_ids, *new})
+        self._touch(task)
+        return {"task_id": task.id, "assignee_ids": new}
