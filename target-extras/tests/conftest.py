@@ -16,6 +16,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
+# The repository root has a ``tests`` package, so this folder (no __init__.py, like the other
+# packages' test folders) is not importable by name: put it on the path for the shared helpers.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from extras_testkit import singer_lines
+
 TARGET_EXE = Path(sys.executable).with_name("target-extras")
 
 
@@ -60,6 +66,7 @@ class Landing:
     database_url: str
     schema: str
     workdir: Path
+    executable: Path = TARGET_EXE
 
     @staticmethod
     def singer_lines(messages: list[dict]) -> str:
@@ -91,11 +98,6 @@ class Landing:
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             cur = conn.execute(statement.replace("{s}", f'"{self.schema}"'), params)
             return cur.fetchall() if cur.description else []
-
-
-def singer_lines(messages: list[dict]) -> str:
-    """Messages as Singer JSON lines."""
-    return "".join(json.dumps(m) + "\n" for m in messages)
 
 
 def _fresh_landing(database_url: str, workdir: Path) -> t.Iterator[Landing]:
