@@ -37,7 +37,6 @@ from tap_clickup_extended.errors import (
     scrub,
 )
 from tap_clickup_extended.pagination import ArchivedPassPaginator, PassPage
-from tap_clickup_extended.schema import VOLATILE
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -116,20 +115,6 @@ class ClickUpStream(RESTStream[Any]):
     def timeout(self) -> int:
         """``request_timeout_seconds``."""
         return int(self.config["request_timeout_seconds"])
-
-    @property
-    def effective_schema(self) -> dict:
-        """The input catalog's schema with our ``x-extras-volatile`` marks put back.
-
-        singer-sdk's catalog round trip keeps only standard JSON-schema keywords, and the
-        target needs this one in the SCHEMA message (docs/data-contracts.md §1).
-        """
-        schema = super().effective_schema
-        properties = schema.get("properties") or {}
-        for name, spec in self.schema["properties"].items():
-            if spec.get(VOLATILE) and name in properties:
-                properties[name][VOLATILE] = True
-        return schema
 
     @property
     def emit_activate_version_messages(self) -> bool:

@@ -20,6 +20,7 @@ from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
 from tap_clickup_extended.accounting import RunStats
 from tap_clickup_extended.errors import ClickUpFatalError, SettingsError, scrub
 from tap_clickup_extended.rate_limit import RateLimiter
+from tap_clickup_extended.schema import VOLATILE
 from tap_clickup_extended.streams.hierarchy_streams import (
     FoldersStream,
     ListsStream,
@@ -183,6 +184,22 @@ class TapClickUpExtended(Tap):
         secrets = tuple(s for s in (self.config.get("api_token"), self.config.get("pii_salt")) if s)
         for handler in logging.getLogger().handlers:
             handler.addFilter(_SecretFilter(secrets))
+
+    def setup_mapper(self) -> None:
+        """Put our ``x-extras-volatile`` marks back into the schemas the mapper emits.
+
+        singer-sdk builds SCHEMA messages from the catalog, whose round trip keeps only
+        standard JSON-schema keywords; the target needs this one (data-contracts §1).
+        """
+        super().setup_mapper()
+        for stream in self.streams.values():
+            marked = [n for n, spec in stream.schema["properties"].items() if spec.get(VOLATILE)]
+            for stream_map in self.mapper.stream_maps.get(stream.name, []):
+                for schema in (stream_map.raw_schema, stream_map.transformed_schema):
+                    properties = (schema or {}).get("properties") or {}
+                    for name in marked:
+                        if name in properties:
+                            properties[name][VOLATILE] = True
 
     def discover_streams(self) -> list[Stream]:
         """Every stream of ``STREAM_TYPES``."""

@@ -1,0 +1,96 @@
+"""The rate limiter as pure logic with an injected clock."""
+
+from __future__ import annotations
+
+import pytest
+from tap_clickup_extended.rate_limit import RateLimiter
+
+
+class Clock:
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def limiter(clock: Clock, per_minute: float = 60, reserve: float = 0.0) -> RateLimiter:
+    return RateLimiter(per_minute, reserve, clock=clock, sleep=clock.sleep, reset_margin=0.5)
+
+
+def test_bucket_allows_its_capacity_then_paces() -> None:
+    clock = Clock()
+    rl = limiter(clock, per_minute=60)
+    for _ in range(60):
+        assert rl.acquire() == 0
+    waited = rl.acquire()
+    assert waited == pytest.approx(1.0)  # 60/min: one token a second
+
+
+def test_reserve_shrinks_the_bucket() -> None:
+    clock = Clock()
+    rl = limiter(clock, per_minute=100, reserve=0.25)
+    assert rl.capacity == 75
+    for _ in range(75):
+        rl.acquire()
+    assert rl.delay() == pytest.approx(0.8)  # 75/min
+
+
+def test_headers_cap_the_bucket_when_another_consumer_spends() -> None:
+    clock = Clock()
+    rl = limiter(clock, per_minute=100)
+    rl.observe({"X-RateLimit-Remaining": "3", "X-RateLimit-Reset": str(clock.now + 40)})
+    assert rl.tokens == pytest.approx(3)
+    for _ in range(3):
+        assert rl.acquire() == 0
+
+
+def test_nothing_left_waits_until_reset_plus_margin() -> None:
+    clock = Clock()
+    rl = limiter(clock, per_minute=100)
+    rl.observe({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(clock.now + 30))})
+    waited = rl.acquire()
+    assert waited == pytest.approx(30.5)
+    assert rl.tokens == pytest.approx(99)  # full share after the reset, minus this request
+
+
+def test_reserve_applies_to_server_remaining() -> None:
+    clock = Clock()
+    rl = limiter(clock, per_minute=100, reserve=0.2)
+    # 20 of the 100 are reserved for Airbyte: 15 remaining means nothing for us.
+    rl.observe(
+        {
+            "X-RateLimit-Limit": "100",
+            "X-RateLimit-Remaining": "15",
+            "X-RateLimit-Reset": str(clock.now + 10),
+        }
+    )
+    assert rl.delay() == pytest.approx(10.5)
+
+
+def test_reset_in_ms_is_understood() -> None:
+    clock = Clock()
+    rl = limiter(clock)
+    reset_ms = int((clock.now + 5) * 1000)
+    assert rl.seconds_until_reset({"X-RateLimit-Reset": str(reset_ms)}) == pytest.approx(5.5)
+
+
+def test_429_wait_is_until_reset_and_bounded() -> None:
+    clock = Clock()
+    rl = limiter(clock)
+    assert rl.seconds_until_reset({"X-RateLimit-Reset": str(clock.now + 12)}) == pytest.approx(12.5)
+    assert rl.seconds_until_reset({"X-RateLimit-Reset": str(clock.now + 10_000)}) == 120
+    assert rl.seconds_until_reset({"X-RateLimit-Reset": str(clock.now - 50)}) == 0.5
+
+
+def test_missing_or_garbage_headers_are_ignored() -> None:
+    clock = Clock()
+    rl = limiter(clock)
+    rl.observe({})
+    rl.observe({"X-RateLimit-Remaining": "lots"})
+    assert rl.tokens == pytest.approx(60)
