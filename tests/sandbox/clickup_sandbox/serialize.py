@@ -111,7 +111,7 @@ def space(s: Space) -> dict[str, Any]:
         "name": s.name,
         "color": s.color,
         "private": s.private,
-        "avatar": None,
+        "avatar": f"https://attachments.clickup.example/spaces/{s.id}.png",
         "admin_can_manage": True,
         "archived": s.archived,
         "members": [],

@@ -1,0 +1,181 @@
+"""Rate limits, fault injection, the control API (stats, mutate, export, reset) and the CLI."""
+
+from __future__ import annotations
+
+import math
+import re
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+import requests
+from clickup_sandbox.config import SandboxConfig
+from clickup_sandbox.mutate import KINDS
+from clickup_sandbox.server import SandboxServer
+
+from tests.sandbox_tests.client import OTHER_TOKEN, TOKEN, Api, start
+
+RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+
+
+def test_rate_limit_headers_and_429() -> None:
+    server = start(rate_limit=5, rate_window_seconds=2)
+    try:
+        api = Api(server)
+        responses = [api.get("/team") for _ in range(5)]
+        responses += [api.get("/no/route"), requests.get(server.url + "/team", timeout=5)]
+        for r in responses:
+            assert all(h in r.headers for h in RATE_HEADERS), r.headers
+        assert [r.status_code for r in responses[:6]] == [200] * 5 + [429]
+        assert responses[5].json() == {"err": "Rate limit reached", "ECODE": "APP_002"}
+        assert responses[5].headers["X-RateLimit-Remaining"] == "0"
+        reset = int(responses[5].headers["X-RateLimit-Reset"])
+        assert time.time() < reset <= math.ceil(time.time() + 2)
+        # Every token has its own budget.
+        assert Api(server, OTHER_TOKEN).get("/team").status_code == 200
+        stats = api.control("GET", "/stats")
+        assert stats["throttled"] == 1 and stats["by_endpoint"]["GET /team"] >= 6
+        assert stats["by_token"][TOKEN] == 6
+        time.sleep(max(0.0, reset - time.time()) + 0.05)
+        assert api.get("/team").status_code == 200
+    finally:
+        server.stop()
+
+
+def test_faults(fresh: Api) -> None:
+    team_id = fresh.ok("/team")["teams"][0]["id"]
+    path = f"/team/{team_id}/task"
+    fresh.control(
+        "POST",
+        "/faults",
+        {"rules": [
+            {"path_contains": "/task", "kind": "http_503", "count": 2},
+            {"path_contains": "/task", "kind": "http_429", "count": 1},
+            {"path_contains": "/task", "kind": "truncate", "count": 1},
+            {"path_contains": "/task", "kind": "reset", "count": 1},
+            {"path_contains": "/task", "kind": "slow", "count": 1, "delay_seconds": 0.3},
+        ]},
+    )  # fmt: skip
+    assert fresh.get("/team").status_code == 200, "non-matching paths are untouched"
+    first, second = fresh.get(path), fresh.get(path)
+    assert first.status_code == second.status_code == 503
+    assert all(h in first.headers for h in RATE_HEADERS)
+    throttled = fresh.get(path)
+    assert throttled.status_code == 429 and throttled.headers["X-RateLimit-Remaining"] == "0"
+    with pytest.raises(requests.exceptions.RequestException):
+        fresh.get(path).json()  # truncated body
+    with pytest.raises(requests.exceptions.ConnectionError):
+        fresh.get(path)  # connection reset
+    started = time.perf_counter()
+    assert fresh.get(path).status_code == 200
+    assert time.perf_counter() - started >= 0.3
+    assert fresh.get(path).status_code == 200, "rules are used up"
+    assert fresh.control("GET", "/stats")["faults_injected"] == 5
+    fresh.control("POST", "/faults", {"rules": [{"path_contains": "", "kind": "http_500"}]})
+    fresh.control("DELETE", "/faults")
+    assert fresh.get(path).status_code == 200
+    bad = requests.post(fresh.server.base_url + "/_sandbox/faults", json={"rules": [{}]}, timeout=5)
+    assert bad.status_code == 400
+
+
+def test_mutate_bumps_date_updated_and_export(fresh: Api) -> None:
+    before = fresh.control("GET", "/export")
+    previous_max = max(t["date_updated_ms"] for t in before["tasks"])
+    result = fresh.control("POST", "/mutate", {"count": 30, "seed": 7})
+    kinds = {a["kind"] for a in result["applied"]}
+    assert kinds == set(KINDS), "every kind happens at least once"
+    after = fresh.control("GET", "/export")
+    tasks = {t["id"]: t for t in after["tasks"]}
+    bumped = sorted(tasks[tid]["date_updated_ms"] for tid in result["changed_task_ids"])
+    assert bumped[0] > previous_max and len(set(bumped)) == len(bumped)
+    deleted = [a["time_entry_id"] for a in result["applied"] if a["kind"] == "delete_time_entry"]
+    assert set(deleted) <= set(after["deleted"]["time_entries"])
+    assert not set(deleted) & {e["id"] for e in after["time_entries"]}
+    team_id = after["workspaces"][0]["id"]
+    for a in result["applied"]:
+        if a["kind"] == "clear_custom_field":
+            task = fresh.ok(f"/task/{a['task_id']}")
+            field = next(f for f in task["custom_fields"] if f["id"] == a["field_id"])
+            assert "value" not in field
+        if a["kind"] == "move_task":
+            assert tasks[a["task_id"]]["list_id"] == a["to_list_id"]
+            assert fresh.ok(f"/task/{a['task_id']}")["list"]["id"] == a["to_list_id"]
+            assert [f["id"] for f in fresh.ok(f"/task/{a['task_id']}")["custom_fields"]] == tasks[
+                a["task_id"]
+            ]["field_ids"]
+        if a["kind"] == "close_task":
+            assert tasks[a["task_id"]]["status_type"] == "closed"
+            assert tasks[a["task_id"]]["date_closed_ms"] is not None
+    # An incremental read from the old bookmark returns exactly the changed tasks.
+    changed = fresh.ok(
+        f"/team/{team_id}/task",
+        {"date_updated_gt": previous_max + 1, "include_closed": "true", "subtasks": "true"},
+    )["tasks"]
+    assert {t["id"] for t in changed} == {
+        tid for tid in result["changed_task_ids"] if not tasks[tid]["archived"]
+    }
+    again = fresh.control("POST", "/mutate", {"count": 2, "seed": 8, "kinds": ["rename_task"]})
+    assert {a["kind"] for a in again["applied"]} == {"rename_task"}
+    fresh.control("POST", "/reset")
+    assert fresh.control("GET", "/export")["deleted"] == {"time_entries": [], "tasks": []}
+
+
+def test_determinism() -> None:
+    config = SandboxConfig(seed=5, tasks=120, members=21, workspaces=2)
+    exports = []
+    for _ in range(2):
+        with SandboxServer(config) as server:
+            exports.append(Api(server).control("GET", "/export"))
+    for e in exports:
+        e.pop("now_ms")
+    assert exports[0] == exports[1]
+    assert len(exports[0]["workspaces"]) == 2 and len(exports[0]["members"]) == 42
+    roles = {m["role"] for m in exports[0]["members"]}
+    assert roles == {1, 2, 3, 4}
+    with SandboxServer(SandboxConfig(seed=6, tasks=120)) as other:
+        different = Api(other).control("GET", "/export")
+    assert different["tasks"] != exports[0]["tasks"]
+
+
+def test_generation_is_fast() -> None:
+    from clickup_sandbox.generator import generate
+
+    started = time.perf_counter()
+    state = generate(SandboxConfig(tasks=10_000, members=25, months=6))
+    assert len(state.tasks) == 10_000
+    assert time.perf_counter() - started < 10
+
+
+def test_cli_serve_and_sigterm() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "clickup_sandbox.cli", "serve", "--port", "0", "--tasks", "50",
+         "--token", "pk_extra"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        match = re.fullmatch(r"clickup-sandbox ready: (http://127\.0\.0\.1:\d+/api/v2)\n", line)
+        assert match, line
+        r = requests.get(match.group(1) + "/team", headers={"Authorization": "pk_extra"}, timeout=5)
+        assert r.status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_stats_are_keyed_by_template(api: Api, team_id: str, truth: dict[str, Any]) -> None:
+    api.control("POST", "/stats/reset")
+    api.get(f"/task/{truth['tasks'][0]['id']}")
+    api.get(f"/task/{truth['tasks'][1]['id']}")
+    api.get(f"/team/{team_id}/task")
+    stats = api.control("GET", "/stats")
+    assert stats["by_endpoint"] == {"GET /task/{task_id}": 2, "GET /team/{team_Id}/task": 1}
+    assert stats["total"] == 3
