@@ -48,10 +48,6 @@ class GaveUpError(ClickUpFatalError):
     """A retriable failure (429, 5xx, broken body) persisted past ``max_retries``."""
 
 
-class RetriableBodyError(Exception):
-    """Marker for a 200 response whose JSON body is truncated or invalid."""
-
-
 TEAM_ECODES = frozenset(
     {"OAUTH_023", "OAUTH_026", "OAUTH_027", *(f"OAUTH_0{n}" for n in range(29, 46))}
 )

@@ -7,8 +7,11 @@ from typing import Any
 from singer_sdk import typing as th
 
 VOLATILE = "x-extras-volatile"
-#: Any JSON value (``value_json``): the target stores it as jsonb.
-ANY_JSON: dict[str, Any] = {}
+#: Any JSON value (``value_json``): the target stores it as jsonb. An explicit type list,
+#: because singer-sdk cannot conform list values against an empty schema.
+ANY_JSON: dict[str, Any] = {
+    "type": ["array", "object", "string", "number", "integer", "boolean", "null"]
+}
 
 
 def build_schema(properties: th.PropertiesList, volatile: tuple[str, ...] = ()) -> dict:

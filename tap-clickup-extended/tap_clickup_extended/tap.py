@@ -113,6 +113,25 @@ class _SecretFilter(logging.Filter):
         return True
 
 
+class _FatalNoiseFilter(logging.Filter):
+    """Drop the log lines that only repeat a fatal error the CLI prints as one line.
+
+    backoff logs "Giving up ..." (always followed by our fatal error) and singer-sdk logs
+    "An unhandled error occurred ..." while our fatal error is in flight. Genuine bugs
+    keep their lines and tracebacks.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if message.startswith("Giving up") and record.name.startswith(CLI_NAME):
+            return False
+        in_flight = sys.exc_info()[1]
+        return not (
+            message.startswith("An unhandled error occurred")
+            and isinstance(in_flight, ClickUpFatalError)
+        )
+
+
 class TapClickUpExtended(Tap):
     """Singer tap for ClickUp: hierarchy, tasks, custom-field values, time entries."""
 
@@ -184,6 +203,7 @@ class TapClickUpExtended(Tap):
         secrets = tuple(s for s in (self.config.get("api_token"), self.config.get("pii_salt")) if s)
         for handler in logging.getLogger().handlers:
             handler.addFilter(_SecretFilter(secrets))
+            handler.addFilter(_FatalNoiseFilter())
 
     def setup_mapper(self) -> None:
         """Put our ``x-extras-volatile`` marks back into the schemas the mapper emits.
