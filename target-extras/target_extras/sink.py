@@ -112,7 +112,7 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
         canonical = {
             name: canonical_value(value, nul)
             for name, value in record.items()
-            if not type_mapping.is_singer_metadata(name)
+            if not name.startswith(type_mapping.SINGER_METADATA_PREFIX)
         }
         for key in self.landing.key_properties:
             if canonical.get(key) is None:
