@@ -39,7 +39,12 @@ def libpq_environment(database_url: str) -> dict[str, str]:
 def redact(database_url: str) -> str:
     """The URI with its password replaced, safe for logs and error messages."""
     parts = urlsplit(database_url)
-    if not parts.password:
-        return database_url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    netloc = parts.netloc
+    if parts.password:
+        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
+    query = "&".join(
+        "password=***" if item.startswith("password=") else item
+        for item in parts.query.split("&")
+        if item
+    )
+    return parts._replace(netloc=netloc, query=query).geturl()

@@ -19,6 +19,7 @@ import psycopg
 from orchestrate.database_url import redact
 from orchestrate.embedded_postgres import resolve_database_url
 from orchestrate.pipeline import REPO_ROOT, pipeline_environment, run_pipeline
+from orchestrate.preflight import PreflightError, check_database
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, running_sandbox
 from orchestrate.summary import format_table, landing_counts, mart_counts
 
@@ -60,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     database_url, embedded = resolve_database_url()
     where = "embedded PostgreSQL" if embedded else "DATABASE_URL"
     banner(f"Database: {where} ({redact(database_url)})")
+    try:
+        check_database(database_url)
+    except PreflightError as error:
+        print(f"demo: {error}", file=sys.stderr)
+        return 2
     reset_demo(database_url)
 
     # The sandbox allows 100 requests per 6-second window (a ClickUp minute, 10x faster),

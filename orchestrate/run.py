@@ -12,6 +12,7 @@ import sys
 from orchestrate.database_url import DatabaseUrlError, libpq_environment, redact
 from orchestrate.embedded_postgres import resolve_database_url
 from orchestrate.pipeline import pipeline_environment, run_pipeline
+from orchestrate.preflight import PreflightError, check_database
 from orchestrate.summary import format_table, landing_counts, mart_counts
 
 
@@ -26,7 +27,8 @@ def main() -> int:
     try:
         database_url, embedded = resolve_database_url()
         libpq_environment(database_url)
-    except DatabaseUrlError as error:
+        check_database(database_url)
+    except (DatabaseUrlError, PreflightError) as error:
         print(f"make run: {error}", file=sys.stderr)
         return 2
     where = "embedded PostgreSQL" if embedded else redact(database_url)

@@ -155,7 +155,8 @@ class TapClickUpExtended(Tap):
         ),
         th.Property(
             "team_ids",
-            th.ArrayType(th.StringType),
+            # Strings in JSON, but Meltano turns `CLICKUP_TEAM_IDS=1,2` into integers.
+            th.ArrayType(th.CustomType({"type": ["string", "integer"]})),
             description="Workspace (team) ids to extract; default every workspace the token sees.",
         ),
         th.Property(

@@ -153,6 +153,29 @@ def landed_custom_field_values(database_url: str) -> dict[tuple[str, str], Any]:
     }
 
 
+def expected_task_field_flags(export: dict[str, Any]) -> dict[tuple[str, str], bool]:
+    """(task, field) -> whether the field is set, for every field each task exposes."""
+    deleted = set(export.get("deleted", {}).get("tasks", []))
+    return {
+        (task["id"], field_id): field_id in task.get("custom_field_values", {})
+        for task in export["tasks"]
+        if task["id"] not in deleted
+        for field_id in task["field_ids"]
+    }
+
+
+def landed_dim_task_field_flags(database_url: str) -> dict[tuple[str, str], bool]:
+    """The same from the dim_tasks mart's custom_fields jsonb."""
+    query = """
+        select task_id, field.key, (field.value ->> 'has_value')::boolean
+        from clickup_analytics.dim_tasks
+        cross join lateral jsonb_each(coalesce(custom_fields, '{}'::jsonb)) as field
+    """
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(query).fetchall()
+    return {(task_id, field_id): bool(has_value) for task_id, field_id, has_value in rows}
+
+
 def differences(expected: dict, landed: dict, limit: int = 10) -> list[str]:
     """Human-readable differences between two keyed row sets (empty when equal)."""
     problems = []

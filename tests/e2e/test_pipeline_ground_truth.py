@@ -11,8 +11,10 @@ from orchestrate.sandbox_runner import Sandbox
 from tests.e2e.ground_truth import (
     differences,
     expected_custom_field_values,
+    expected_task_field_flags,
     expected_time_entries,
     landed_custom_field_values,
+    landed_dim_task_field_flags,
     landed_time_entries,
 )
 
@@ -27,6 +29,10 @@ def assert_matches_ground_truth(sandbox: Sandbox, database_url: str) -> None:
     landed_values = landed_custom_field_values(database_url)
     values = differences(expected_values, landed_values)
     assert not values, "custom-field values differ from the sandbox:\n" + "\n".join(values)
+    flags = differences(
+        expected_task_field_flags(export), landed_dim_task_field_flags(database_url)
+    )
+    assert not flags, "dim_tasks.custom_fields differs from the sandbox:\n" + "\n".join(flags)
     # Guard against a comparison that passes on nothing: the workspace has all kinds of data.
     assert len(expected_values) > 500
     assert sum(1 for e in export["time_entries"] if e["is_running"]) >= 1

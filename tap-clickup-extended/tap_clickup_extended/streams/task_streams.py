@@ -89,6 +89,9 @@ class TasksStream(ClickUpStream):
             iso_property("due_date"),
             iso_property("start_date"),
             th.Property("url", th.StringType),
+            # Which (task, field) value rows still belong to the task: a move to another
+            # list can take fields away, and the values stream cannot say "no longer here".
+            th.Property("custom_field_ids", th.ArrayType(th.StringType)),
         )
     )
 
@@ -163,6 +166,11 @@ class TasksStream(ClickUpStream):
             "due_date": ms_to_iso(row.get("due_date")),
             "start_date": ms_to_iso(row.get("start_date")),
             "url": row.get("url"),
+            "custom_field_ids": [
+                str(field["id"])
+                for field in row.get("custom_fields") or []
+                if isinstance(field, dict) and field.get("id")
+            ],
         }
         self._pending_fields.append(
             {

@@ -37,7 +37,7 @@ class WorkspacesStream(ClickUpStream):
         teams = list(super().parse_response(response))
         visible = {str(team.get("id")) for team in teams}
         self._tap.visible_team_ids = visible  # type: ignore[attr-defined]
-        wanted = self.config.get("team_ids") or []
+        wanted = [str(team_id).strip() for team_id in self.config.get("team_ids") or []]
         unknown = [team_id for team_id in wanted if team_id not in visible]
         if unknown:
             raise UnknownTeamError(

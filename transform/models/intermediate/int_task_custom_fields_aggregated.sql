@@ -1,9 +1,17 @@
 -- One row per task: its current custom field values as one jsonb object keyed by field_id.
+-- Only the fields the task's current payload still carries count: a task moved to another list
+-- keeps old value rows for fields it no longer has (tasks.custom_field_ids lists the live ones).
 with
 
 field_values as (
 
     select * from {{ ref('stg_clickup_extras__task_custom_field_values') }}
+
+),
+
+tasks as (
+
+    select task_id, custom_field_ids from {{ ref('stg_clickup_extras__tasks') }}
 
 ),
 
@@ -25,6 +33,10 @@ described as (
         field_values.value_text,
         field_values.value_json
     from field_values
+    inner join tasks
+        on
+            field_values.task_id = tasks.task_id
+            and tasks.custom_field_ids ? field_values.field_id
     left join definitions
         on field_values.field_id = definitions.field_id
 

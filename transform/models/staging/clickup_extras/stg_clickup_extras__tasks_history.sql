@@ -42,6 +42,7 @@ renamed as (
         assignee_ids::jsonb as assignee_ids,
         watcher_ids::jsonb as watcher_ids,
         tags::jsonb as tags,
+        custom_field_ids::jsonb as custom_field_ids,
 
         ----------  timestamps (UTC)
         date_created::timestamptz as created_at,
