@@ -54,3 +54,19 @@
     {%- endif -%}
     {{ return(('cf_' ~ ns.slug)[:63]) }}
 {%- endmacro %}
+
+
+{#-
+    An array of objects reduced to one property of each element, in order, as a jsonb array
+    (cast to data_type when given); an empty array for an empty array, null when not an array.
+-#}
+{% macro jsonb_array_pluck(expression, key, data_type=none) -%}
+    {%- set element = "element.value ->> " ~ clickup_extras.sql_literal(key) -%}
+    case
+        when jsonb_typeof({{ expression }}) = 'array' then coalesce((
+            select jsonb_agg(
+                {{- "(" ~ element ~ ")::" ~ data_type if data_type else element }} order by element.ordinality)
+            from jsonb_array_elements({{ expression }}) with ordinality as element (value, ordinality)
+        ), '[]'::jsonb)
+    end
+{%- endmacro %}

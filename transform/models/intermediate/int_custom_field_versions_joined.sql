@@ -19,8 +19,7 @@ joined as (
         field_versions.task_id,
         field_versions.field_id,
         -- the current definition names the field; the version's own copy covers unseen definitions
-        coalesce(definitions.field_name, field_versions.field_name) as field_name,
-        coalesce(definitions.field_type, field_versions.field_type) as field_type,
+        {{ clickup_extras.custom_field_name_and_type('field_versions') }},
         field_versions.has_value,
         field_versions.value_text,
         field_versions.value_json,

@@ -27,8 +27,7 @@ described as (
         field_values.task_id,
         field_values.field_id,
         -- the current definition names the field; the value's own copy covers unseen definitions
-        coalesce(definitions.field_name, field_values.field_name) as field_name,
-        coalesce(definitions.field_type, field_values.field_type) as field_type,
+        {{ clickup_extras.custom_field_name_and_type('field_values') }},
         field_values.has_value,
         field_values.value_text,
         field_values.value_json

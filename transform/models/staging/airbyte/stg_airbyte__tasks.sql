@@ -90,24 +90,9 @@ renamed as (
         archived as is_archived,
 
         ----------  json (arrays of objects reduced to the ids / names our stream carries)
-        case
-            when jsonb_typeof(assignees) = 'array' then coalesce((
-                select jsonb_agg((assignee.value ->> 'id')::bigint order by assignee.ordinality)
-                from jsonb_array_elements(assignees) with ordinality as assignee (value, ordinality)
-            ), '[]'::jsonb)
-        end as assignee_ids,
-        case
-            when jsonb_typeof(watchers) = 'array' then coalesce((
-                select jsonb_agg((watcher.value ->> 'id')::bigint order by watcher.ordinality)
-                from jsonb_array_elements(watchers) with ordinality as watcher (value, ordinality)
-            ), '[]'::jsonb)
-        end as watcher_ids,
-        case
-            when jsonb_typeof(tags) = 'array' then coalesce((
-                select jsonb_agg(tag.value ->> 'name' order by tag.ordinality)
-                from jsonb_array_elements(tags) with ordinality as tag (value, ordinality)
-            ), '[]'::jsonb)
-        end as tags,
+        {{ clickup_extras.jsonb_array_pluck('assignees', 'id', 'bigint') }} as assignee_ids,
+        {{ clickup_extras.jsonb_array_pluck('watchers', 'id', 'bigint') }} as watcher_ids,
+        {{ clickup_extras.jsonb_array_pluck('tags', 'name') }} as tags,
         custom_fields,
         _airbyte_meta as airbyte_meta,
 

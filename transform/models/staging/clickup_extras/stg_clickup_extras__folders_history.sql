@@ -8,33 +8,7 @@ source as (
 
 renamed as (
 
-    select
-
-        ----------  ids
-        id::text as folder_id,
-        team_id::text as team_id,
-        space_id::text as space_id,
-
-        ----------  strings
-        "name"::text as folder_name,
-
-        ----------  numerics
-        orderindex::bigint as orderindex,
-        task_count::bigint as task_count,
-
-        ----------  booleans
-        "hidden"::boolean as is_hidden,
-        archived::boolean as is_archived,
-        override_statuses::boolean as has_override_statuses,
-
-        ----------  load metadata (target-extras)
-        _extras_row_id::bigint as extras_row_id,
-        _extras_batch_id::uuid as extras_batch_id,
-        _extras_record_hash::text as extras_record_hash,
-        _extras_extracted_at::timestamptz as extracted_at,
-        _extras_loaded_at::timestamptz as loaded_at,
-        _extras_deleted_at::timestamptz as deleted_at
-
+    select {{ clickup_extras.stg_clickup_extras__folders_columns() }}
     from source
 
 )
