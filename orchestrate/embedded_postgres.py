@@ -12,8 +12,10 @@ import argparse
 import hashlib
 import logging
 import os
+import subprocess
 import sys
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
@@ -50,16 +52,36 @@ def start(data_dir: Path | None = None) -> str:
 
 
 def stop(data_dir: Path | None = None) -> bool:
-    """Stop the embedded server if it runs; returns whether one was found."""
+    """Stop the embedded server if it runs; returns whether it is stopped now."""
     _quiet_pgserver()
     data_dir = data_dir or default_data_dir()
     if not (data_dir / "postmaster.pid").exists():
-        return False
+        return True
     import pgserver
 
     # As root pgserver runs postgres as another user, so pg_ctl from here cannot signal it:
-    # stopping goes through pgserver's own API.
-    pgserver.get_server(data_dir, cleanup_mode="stop").cleanup()
+    # stopping goes through pgserver's own API. It stops the server only when no other live
+    # process holds a handle, so handles of processes that have exited are released first.
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    handles = server.global_process_id_list
+    for pid in handles.get():
+        if pid != os.getpid() and not _process_exists(pid):
+            handles.get_and_remove(pid)
+    server.cleanup()
+    for _ in range(100):
+        if not (data_dir / "postmaster.pid").exists():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
     return True
 
 
@@ -96,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"embedded PostgreSQL in {data_dir}: {'running' if running else 'stopped'}")
     else:
         uri = start(data_dir)
-        os.execv(str(psql_executable()), [str(psql_executable()), uri, *psql_args])
+        # A child process, not exec: pgserver releases this process's handle when it exits.
+        return subprocess.run([str(psql_executable()), uri, *psql_args]).returncode
     return 0
 
 
