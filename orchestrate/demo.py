@@ -68,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     reset_demo(database_url)
 
-    # The sandbox allows 100 requests per 6-second window (a ClickUp minute, 10x faster),
-    # and the tap is told its budget is 1,000 a minute, so the demo shows real rate limiting.
+    # The sandbox allows 100 requests per 6-second window (a ClickUp minute, 10x faster) and
+    # sends ClickUp's rate-limit headers; the tap is told its budget is 1,000 a minute.
     with running_sandbox(
         "--tasks",
         str(args.tasks),
