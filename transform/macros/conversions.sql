@@ -12,7 +12,7 @@
 
 {#- a UTC timestamptz as local wall-clock time (timestamp without time zone) in var('time_zone') -#}
 {% macro to_local_time(expression) -%}
-    ({{ expression }}) at time zone {{ clickup_extras.sql_literal(var('time_zone', 'UTC')) }}
+    ({{ expression }}) at time zone {{ clickup_extras.sql_literal(var('time_zone', none) or env_var('CLICKUP_TIME_ZONE', 'UTC')) }}
 {%- endmacro %}
 
 
