@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from clickup_sandbox.model import Folder, Space, State, Task, TaskList, Workspace
+
+T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -81,28 +83,25 @@ def team(state: State, team_id: str) -> Workspace:
     return ws
 
 
+def _found(found: T | None, what: str) -> T:
+    if found is None:
+        raise ApiError(404, f"{what} not found", "ITEM_013")
+    return found
+
+
 def space(state: State, space_id: str) -> Space:
     """The space, or 404."""
-    found = state.spaces.get(space_id)
-    if found is None:
-        raise ApiError(404, "Space not found", "ITEM_013")
-    return found
+    return _found(state.spaces.get(space_id), "Space")
 
 
 def folder(state: State, folder_id: str) -> Folder:
     """The folder, or 404."""
-    found = state.folders.get(folder_id)
-    if found is None:
-        raise ApiError(404, "Folder not found", "ITEM_013")
-    return found
+    return _found(state.folders.get(folder_id), "Folder")
 
 
 def task_list(state: State, list_id: str) -> TaskList:
     """The list, or 404."""
-    found = state.lists.get(list_id)
-    if found is None:
-        raise ApiError(404, "List not found", "ITEM_013")
-    return found
+    return _found(state.lists.get(list_id), "List")
 
 
 def task(state: State, task_id: str) -> Task:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from clickup_sandbox import serialize
 from clickup_sandbox.handlers import common
 from clickup_sandbox.handlers.common import ApiRequest
-from clickup_sandbox.model import State
+from clickup_sandbox.model import State, TaskList
 
 
 def get_teams(state: State, req: ApiRequest) -> Any:
@@ -57,32 +58,29 @@ def get_folder(state: State, req: ApiRequest) -> Any:
     return serialize.folder(state, common.folder(state, req.params["folder_id"]))
 
 
-def get_folder_lists(state: State, req: ApiRequest) -> Any:
-    """GET /folder/{folder_id}/list?archived=."""
-    f = common.folder(state, req.params["folder_id"])
+def _lists(state: State, req: ApiRequest, belongs: Callable[[TaskList], bool]) -> Any:
+    """The lists that belong to a folder or space, filtered by ``archived``."""
     archived = common.archived_filter(req)
     counts = serialize.list_counts(state)
     return {
         "lists": [
             serialize.task_list(state, lst, counts)
             for lst in state.lists.values()
-            if lst.folder_id == f.id and lst.archived == archived
+            if belongs(lst) and lst.archived == archived
         ]
     }
+
+
+def get_folder_lists(state: State, req: ApiRequest) -> Any:
+    """GET /folder/{folder_id}/list?archived=."""
+    f = common.folder(state, req.params["folder_id"])
+    return _lists(state, req, lambda lst: lst.folder_id == f.id)
 
 
 def get_folderless_lists(state: State, req: ApiRequest) -> Any:
     """GET /space/{space_id}/list?archived=: lists that are not in a folder."""
     sp = common.space(state, req.params["space_id"])
-    archived = common.archived_filter(req)
-    counts = serialize.list_counts(state)
-    return {
-        "lists": [
-            serialize.task_list(state, lst, counts)
-            for lst in state.lists.values()
-            if lst.space_id == sp.id and lst.folder_id is None and lst.archived == archived
-        ]
-    }
+    return _lists(state, req, lambda lst: lst.space_id == sp.id and lst.folder_id is None)
 
 
 def get_list(state: State, req: ApiRequest) -> Any:
