@@ -76,12 +76,7 @@ def team_member(m: Member) -> dict[str, Any]:
 def authorized_user(m: Member) -> dict[str, Any]:
     """GET /user's ``user`` object."""
     return {
-        "id": m.user_id,
-        "username": m.username,
-        "email": m.email,
-        "color": m.color,
-        "profilePicture": m.profile_picture,
-        "initials": m.initials,
+        **user_small(m),
         "week_start_day": 1,
         "global_font_support": False,
         "timezone": "Etc/UTC",
