@@ -44,6 +44,10 @@ class UnreachableError(ClickUpFatalError):
     """The API could not be reached (connection refused, DNS, timeouts) after all retries."""
 
 
+class TaskOrderError(ClickUpFatalError):
+    """ClickUp's task order contradicts ``order_by=updated``: reading on could skip tasks."""
+
+
 class GaveUpError(ClickUpFatalError):
     """A retriable failure (429, 5xx, broken body) persisted past ``max_retries``."""
 

@@ -62,3 +62,54 @@ class ArchivedPassPaginator(BaseAPIPaginator[PassPage]):
     def continue_if_empty(self, response: requests.Response) -> bool:
         """An empty page ends a pass, not the walk: go on while a pass is left."""
         return self.current_value.archived != ARCHIVED_PASSES[-1]
+
+
+class KeysetToken(NamedTuple):
+    """Where a keyset walk is: ``date_updated_gt`` cursor (ms), page under it, sort flag."""
+
+    cursor_ms: int
+    page: int
+    reverse: bool
+
+
+class UpdatedKeysetPaginator(BaseAPIPaginator[KeysetToken]):
+    """Walk ``GET /team/{id}/task`` by ``date_updated`` instead of by page number.
+
+    Page numbers shift when a task changes mid-sync (it moves to the end of the
+    ``order_by=updated`` ordering and the next page starts one task later, skipping one).
+    Moving the ``date_updated_gt`` cursor to the newest date of each page instead makes the
+    walk immune to that: a changed task only moves behind the cursor and is read again.
+
+    The cursor is the newest date of the page minus 1 ms, so the walk is correct whether
+    ``date_updated_gt`` is inclusive (observed) or exclusive (documented); the tasks that
+    come back twice are dropped by the stream. When a whole page shares one date (a bulk
+    update) the cursor cannot move, and the walk goes to the next page under the same
+    cursor. The stream tells the paginator the dates of each page through ``page_dates``.
+    """
+
+    def __init__(self, start: KeysetToken, page_size: int) -> None:
+        super().__init__(start)
+        self.page_size = page_size
+        #: ``date_updated`` (ms) of the page just read, in the API's order.
+        self.page_dates: list[int] = []
+        #: Set by the stream when the page came back newest first: read it again flipped.
+        self.flip_order = False
+
+    def _page_was_last(self, response: requests.Response) -> bool:
+        length, last_page = _page_length(response, "tasks")
+        return last_page or length < self.page_size
+
+    def has_more(self, response: requests.Response) -> bool:
+        """More unless the page was the last one (and it was in the expected order)."""
+        return self.flip_order or not self._page_was_last(response)
+
+    def get_next(self, response: requests.Response) -> KeysetToken | None:
+        """The next cursor, or the next page under the same cursor when dates tie."""
+        current = self.current_value
+        if self.flip_order:
+            self.flip_order = False
+            return KeysetToken(current.cursor_ms, 0, not current.reverse)
+        newest = max(self.page_dates, default=current.cursor_ms) - 1
+        if newest > current.cursor_ms:
+            return KeysetToken(newest, 0, current.reverse)
+        return KeysetToken(current.cursor_ms, current.page + 1, current.reverse)

@@ -197,6 +197,8 @@ class TapClickUpExtended(Tap):
         self.handoffs: dict[str, Any] = {}
         self.run_stats = RunStats()
         self.visible_team_ids: set[str] = set()
+        #: Workspaces this run extracts (set by the workspaces stream's ``GET /team``).
+        self.synced_team_ids: list[str] | None = None
         self.rate_limiter = RateLimiter(
             float(self.config["rate_limit_per_minute"]),
             float(self.config["rate_limit_reserve"]),
@@ -225,6 +227,15 @@ class TapClickUpExtended(Tap):
     def discover_streams(self) -> list[Stream]:
         """Every stream of ``STREAM_TYPES``."""
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+
+    def load_streams(self) -> list[Stream]:
+        """singer-sdk's streams in ``STREAM_TYPES`` order, not by name.
+
+        ``workspaces`` must run before the top-level ``tasks`` (its ``GET /team`` names the
+        workspaces to read), which alphabetical order would not give.
+        """
+        order = {stream_type: index for index, stream_type in enumerate(STREAM_TYPES)}
+        return sorted(super().load_streams(), key=lambda stream: order[type(stream)])
 
     def log_run_summary(self) -> None:
         """One line per stream (records, requests, retries, waited seconds) and a total."""

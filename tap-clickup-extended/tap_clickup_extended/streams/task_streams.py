@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import requests
 from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
@@ -22,8 +23,13 @@ from tap_clickup_extended.conversions import (
     to_number,
 )
 from tap_clickup_extended.decoding.custom_field_values import decode_value, option_name
+from tap_clickup_extended.errors import TaskOrderError
+from tap_clickup_extended.pagination import (
+    ARCHIVED_PASSES,
+    KeysetToken,
+    UpdatedKeysetPaginator,
+)
 from tap_clickup_extended.schema import ANY_JSON, build_schema, iso_property
-from tap_clickup_extended.streams.workspace_streams import WorkspacesStream
 
 CHILD_BATCH_SIZE = 100
 PRIORITY_NAMES = {1: "urgent", 2: "high", 3: "normal", 4: "low"}
@@ -43,20 +49,23 @@ def _priority(value: Any) -> str | None:
 
 
 class TasksStream(ClickUpStream):
-    """``GET /team/{team_id}/task``: subtasks and closed tasks, archived in a second pass."""
+    """``GET /team/{team_id}/task`` walked by ``date_updated``, one partition per archived pass.
+
+    Subtasks and closed tasks are included; archived tasks come only with ``archived=true``
+    (FACTS.md §3), so each workspace has two partitions, each with its own bookmark. The
+    walk is a keyset walk over ``order_by=updated`` (see ``UpdatedKeysetPaginator``), so the
+    stream is sorted and its bookmark advances as it goes: an interrupted sync resumes from
+    the last state the target committed, and a task changed mid-sync is read again at the end.
+    """
 
     name = "tasks"
-    parent_stream_type = WorkspacesStream
     path = "/team/{team_id}/task"
     primary_keys = ("id",)
     replication_key = "date_updated"
-    # The API's sort direction is unconfirmed (FACTS.md §3): treat the stream as unsorted, so
-    # the bookmark (the largest date_updated seen) is only written when the sync completes.
-    is_sorted = False
-    state_partitioning_keys = ["team_id"]
+    is_sorted = True
+    state_partitioning_keys = ["team_id", "archived"]
     emits_complete_snapshot = False
     records_key = "tasks"
-    archived_passes = True
     page_size = 100
     schema = build_schema(
         th.PropertiesList(
@@ -97,40 +106,117 @@ class TasksStream(ClickUpStream):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._seen_task_ids: set[str] = set()
+        #: ``(id, date_updated)`` already emitted: the cursor task comes back on every page.
+        self._seen_versions: set[tuple[str, Any]] = set()
         self._flush_after_id: str | None = None
-        self._pending_fields: list[dict[str, Any]] = []
+        self._flushed_at_id: str | None = None
+        self._pending_tasks: list[dict[str, Any]] = []
+        self._partitions: list[dict] | None = None
+        self._paginator: UpdatedKeysetPaginator | None = None
+        self._walk_context: Context | None = None
+        #: ``reverse=true`` gives oldest first as far as anyone knows (FACTS.md §3); the
+        #: first page tells, and the walk flips the flag if ClickUp answers newest first.
+        self._reverse = True
+        self._order_flipped = False
+
+    @property
+    def partitions(self) -> list[dict] | None:
+        """``{team_id, archived}`` for every synced workspace, non-archived pass first."""
+        if self._partitions is None:
+            team_ids = self._tap.synced_team_ids  # type: ignore[attr-defined]
+            if team_ids is None:
+                # The workspaces stream did not run (deselected with all its children).
+                workspaces = self._tap.streams["workspaces"]
+                team_ids = [str(team["id"]) for team in workspaces.request_records(None)]
+            self._partitions = [
+                {"team_id": team_id, "archived": archived}
+                for team_id in team_ids
+                for archived in ARCHIVED_PASSES
+            ]
+        return self._partitions
 
     def updated_since_ms(self, context: Context | None) -> int:
-        """The bookmark (or ``start_date``, or a year ago) in ms for ``date_updated_gt``."""
-        start = self.get_starting_timestamp(context) or self._tap.default_start_date  # type: ignore[attr-defined]
-        return datetime_to_ms(start)
+        """The bookmark (or ``start_date``; on a first run without it, all tasks) in ms."""
+        start = self.get_starting_timestamp(context)
+        return datetime_to_ms(start) if start else 0
+
+    def request_records(self, context: Context | None) -> Iterable[dict]:
+        """Remember the partition: singer-sdk builds the paginator without it."""
+        self._walk_context = context
+        yield from super().request_records(context)
+
+    def get_new_paginator(self) -> UpdatedKeysetPaginator:
+        """A keyset walk starting 1 ms before the bookmark (the bookmark task comes back)."""
+        cursor = max(0, self.updated_since_ms(self._walk_context) - 1)
+        self._paginator = UpdatedKeysetPaginator(
+            KeysetToken(cursor, 0, self._reverse), self.page_size or 100
+        )
+        return self._paginator
 
     def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
-        """Filters of FACTS.md §3; ``date_updated_gt`` is inclusive, hence the dedupe."""
+        """Filters of FACTS.md §3 and the keyset cursor."""
+        token: KeysetToken = next_page_token or self._paginator.current_value  # type: ignore[union-attr]
         return {
-            **super().get_url_params(context, next_page_token),
+            "archived": "true" if (context or {}).get("archived") else "false",
+            "page": token.page,
             "subtasks": "true",
             "include_closed": "true",
             "order_by": "updated",
-            "reverse": "true",
-            "date_updated_gt": self.updated_since_ms(context),
+            "reverse": "true" if token.reverse else "false",
+            "date_updated_gt": token.cursor_ms,
         }
 
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        """The page's tasks, after checking they come oldest first (see the class doc)."""
+        rows = list(super().parse_response(response))
+        dates = [to_int(row.get("date_updated")) or 0 for row in rows]
+        paginator = self._paginator
+        if len(set(dates)) > 1 and dates != sorted(dates):
+            if dates == sorted(dates, reverse=True) and not self._order_flipped and paginator:
+                self._order_flipped = True
+                self._reverse = not self._reverse
+                paginator.flip_order = True
+                self.logger.info(
+                    "tasks: ClickUp returned newest first; reading again with reverse=%s",
+                    str(self._reverse).lower(),
+                )
+                return
+            raise TaskOrderError(
+                "ClickUp returned tasks out of date_updated order for order_by=updated, so "
+                "they cannot be read without gaps; please report this with the tap's version."
+            )
+        if paginator is not None:
+            paginator.page_dates = dates
+        yield from rows
+
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        """Tasks without repeats (the bookmark task comes back); marks the last one."""
+        """Tasks without repeats of the same version; marks the partition's last one."""
         previous: dict | None = None
         for row in super().get_records(context):
-            task_id = str(row.get("id"))
-            if task_id in self._seen_task_ids:
+            version = (str(row.get("id")), to_int(row.get("date_updated")))
+            if version in self._seen_versions:
                 continue
-            self._seen_task_ids.add(task_id)
+            self._seen_versions.add(version)
             if previous is not None:
                 yield previous
             previous = row
         if previous is not None:
             self._flush_after_id = str(previous.get("id"))
             yield previous
+
+    def _increment_stream_state(
+        self, latest_record: dict, *, context: Context | None = None
+    ) -> None:
+        """Advance the bookmark; emit STATE right after a batch of children went out.
+
+        Children of a batch of tasks are emitted when its last task is processed, so a STATE
+        written then covers only tasks whose derived records are already out: resuming from
+        it loses nothing. (singer-sdk's own STATE every 10,000 records is switched off.)
+        """
+        super()._increment_stream_state(latest_record, context=context)
+        if self._flushed_at_id is not None and latest_record.get("id") == self._flushed_at_id:
+            self._flushed_at_id = None
+            self._write_state_message()
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape; the raw custom fields are queued for the child streams."""
@@ -172,21 +258,26 @@ class TasksStream(ClickUpStream):
                 if isinstance(field, dict) and field.get("id")
             ],
         }
-        self._pending_fields.append(
+        self._pending_tasks.append(
             {
                 "task_id": record["id"],
                 "team_id": record["team_id"],
                 "date_updated": record["date_updated"],
                 "custom_fields": list(row.get("custom_fields") or []),
+                "raw": row,
             }
         )
         return record
 
     def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
-        """One child context per batch of tasks (and one for the last, partial batch)."""
+        """One child context per batch of tasks (and one for the last, partial batch).
+
+        The batch carries each task's raw payload (``raw``) for the derived streams.
+        """
         is_last = record["id"] == self._flush_after_id
-        if self._pending_fields and (len(self._pending_fields) >= CHILD_BATCH_SIZE or is_last):
-            batch, self._pending_fields = self._pending_fields, []
+        if self._pending_tasks and (len(self._pending_tasks) >= CHILD_BATCH_SIZE or is_last):
+            batch, self._pending_tasks = self._pending_tasks, []
+            self._flushed_at_id = record["id"]
             key = f"tasks:{batch[0]['task_id']}"
             yield from self.hand_over(key, batch, team_id=record["team_id"])
 

@@ -44,7 +44,9 @@ class WorkspacesStream(ClickUpStream):
                 f"ClickUp workspace (team) id {', '.join(unknown)} is not visible to this token: "
                 f"it can see {', '.join(sorted(visible)) or 'none'}; fix the team_ids setting."
             )
-        yield from (team for team in teams if not wanted or str(team.get("id")) in wanted)
+        synced = [team for team in teams if not wanted or str(team.get("id")) in wanted]
+        self._tap.synced_team_ids = [str(team.get("id")) for team in synced]  # type: ignore[attr-defined]
+        yield from synced
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
