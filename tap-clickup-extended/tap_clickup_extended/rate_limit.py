@@ -5,7 +5,18 @@ refilled continuously. Every response's ``X-RateLimit-Remaining`` (what the serv
 allows until ``X-RateLimit-Reset``, epoch seconds) caps the bucket, minus the reserve kept
 for other consumers of the same token (Airbyte). When the server says nothing is left for
 us, the limiter blocks until the reset, so the tap never sends a request it expects to be
-throttled. The clock and the sleep are injectable for tests.
+throttled.
+
+Another client spending the same token between two of our requests makes the server's
+budget shrink faster than our own requests explain. The limiter measures that rate from
+consecutive responses of one window and, before each request, projects what the other
+client has spent since the last response; when the projection leaves less than one
+request (plus one spare while another client is active), it waits for the window's reset
+instead of collecting a 429.
+
+Written here rather than taken from ``pyrate-limiter``: that library enforces fixed rates
+on its own clock, while this budget is set by the server (headers, resets, other clients)
+and changes with every response. The clock and the sleep are injectable for tests.
 """
 
 from __future__ import annotations
@@ -13,8 +24,11 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 SECONDS_PER_MINUTE = 60.0
+#: Weight of the newest sample in the other clients' spending rate (an EWMA).
+OTHER_RATE_WEIGHT = 0.3
 
 
 def _header_number(headers: Mapping[str, str], name: str) -> float | None:
@@ -26,6 +40,17 @@ def _header_number(headers: Mapping[str, str], name: str) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+@dataclass
+class ServerView:
+    """What the last response said about the server's window, and what we did since."""
+
+    remaining: float
+    limit: float
+    reset_at: float | None
+    observed_at: float
+    sent_since: int = 0
 
 
 class RateLimiter:
@@ -56,6 +81,9 @@ class RateLimiter:
         self._tokens = self.capacity
         self._updated_at = clock()
         self._blocked_until: float | None = None
+        self._view: ServerView | None = None
+        #: Requests per second other clients spend of the same token (0 when alone).
+        self.other_rate = 0.0
 
     @property
     def tokens(self) -> float:
@@ -68,16 +96,36 @@ class RateLimiter:
             # The server's window has reset: our whole share is available again.
             self._blocked_until = None
             self._tokens = self.capacity
+            self._view = None
         elif self._blocked_until is None:
             elapsed = max(0.0, now - self._updated_at)
             self._tokens = min(self.capacity, self._tokens + elapsed * self.refill_per_second)
         self._updated_at = now
+
+    def projected_usable(self, now: float) -> float | None:
+        """Requests the server should still take from us now (``None``: no view)."""
+        view = self._view
+        if view is None:
+            return None
+        if view.reset_at is not None and now >= view.reset_at:
+            self._view = None  # that window is over; the next response starts a new view
+            return None
+        spent_by_others = self.other_rate * max(0.0, now - view.observed_at)
+        return view.remaining - view.sent_since - spent_by_others - self.reserve * view.limit
 
     def delay(self) -> float:
         """Seconds to wait before the next request may be sent (0 when it may go now)."""
         now = self._clock()
         self._refill(now)
         if self._blocked_until is not None:
+            return self._blocked_until - now
+        usable = self.projected_usable(now)
+        spare = 1 if self.other_rate > 0 else 0
+        if usable is not None and usable - spare < 1:
+            view = self._view
+            assert view is not None
+            self._tokens = 0.0
+            self._blocked_until = self._reset_deadline(now, view.reset_at)
             return self._blocked_until - now
         if self._tokens >= 1:
             return 0.0
@@ -90,6 +138,8 @@ class RateLimiter:
             self._sleep(pause)
             waited += pause
         self._tokens -= 1
+        if self._view is not None:
+            self._view.sent_since += 1
         return waited
 
     def observe(self, headers: Mapping[str, str]) -> None:
@@ -101,12 +151,29 @@ class RateLimiter:
         self._refill(now)
         limit = _header_number(headers, "X-RateLimit-Limit") or self.per_minute
         reset = self._reset_epoch(headers, now)
+        self._learn_other_rate(remaining, reset, now)
+        self._view = ServerView(remaining, limit, reset, now)
         usable = remaining - self.reserve * limit
         if usable < 1:
             self._tokens = 0.0
             self._blocked_until = self._reset_deadline(now, reset)
         else:
             self._tokens = min(self._tokens, usable)
+
+    def _learn_other_rate(self, remaining: float, reset: float | None, now: float) -> None:
+        """Update ``other_rate`` from what the server lost beyond our own requests."""
+        previous = self._view
+        if previous is None or reset is None or previous.reset_at != reset:
+            return  # no earlier response in this window to compare with
+        elapsed = now - previous.observed_at
+        if elapsed <= 0:
+            return
+        # ``sent_since`` includes the request this response answers.
+        spent_by_others = max(0.0, previous.remaining - previous.sent_since - remaining)
+        sample = spent_by_others / elapsed
+        self.other_rate += OTHER_RATE_WEIGHT * (sample - self.other_rate)
+        if self.other_rate < 1e-3:
+            self.other_rate = 0.0
 
     def seconds_until_reset(self, headers: Mapping[str, str]) -> float:
         """How long a 429 must wait: until ``X-RateLimit-Reset`` plus the margin (bounded)."""

@@ -94,3 +94,55 @@ def test_missing_or_garbage_headers_are_ignored() -> None:
     rl.observe({})
     rl.observe({"X-RateLimit-Remaining": "lots"})
     assert rl.tokens == pytest.approx(60)
+
+
+def _headers(remaining: int, reset: float, limit: int = 100) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(int(reset)),
+    }
+
+
+def test_alone_the_other_client_rate_stays_zero() -> None:
+    clock = Clock()
+    rl = limiter(clock, per_minute=100)
+    reset = clock.now + 60
+    for remaining in range(99, 90, -1):
+        rl.acquire()
+        clock.now += 0.1
+        rl.observe(_headers(remaining, reset))
+    assert rl.other_rate == 0
+
+
+def test_another_client_spending_is_measured_and_projected() -> None:
+    clock = Clock()
+    rl = limiter(clock, per_minute=100)
+    reset = clock.now + 60
+    remaining = 100
+    for _ in range(20):
+        rl.acquire()
+        remaining -= 1  # ours
+        clock.now += 1.0
+        remaining -= 2  # the other client's two requests in that second
+        rl.observe(_headers(remaining, reset))
+    assert rl.other_rate == pytest.approx(2.0, rel=0.05)
+    # 40 left; after 19 more idle seconds the other client has spent about 38 of them:
+    clock.now += 19
+    assert rl.projected_usable(clock.now) == pytest.approx(2.0, abs=0.2)
+    assert rl.acquire() == 0  # two left: one for this request, one spare
+    clock.now += 1
+    # About -1 left now: the next request waits for the reset (plus the margin).
+    before = clock.now
+    assert rl.acquire() == pytest.approx(reset + 0.5 - before)
+
+
+def test_projection_forgets_a_window_that_has_reset() -> None:
+    clock = Clock()
+    rl = limiter(clock, per_minute=100)
+    reset = clock.now + 10
+    rl.acquire()
+    rl.observe(_headers(1, reset))
+    clock.now = reset + 1  # the server's window is over; nothing was observed since
+    assert rl.projected_usable(clock.now) is None
+    assert rl.acquire() == 0

@@ -63,7 +63,8 @@ class TasksStream(ClickUpStream):
     primary_keys = ("id",)
     replication_key = "date_updated"
     is_sorted = True
-    state_partitioning_keys = ["team_id", "archived"]
+    # No state_partitioning_keys: the partition context {team_id, archived} is the state key,
+    # and singer-sdk treats a stream as sorted (resumable) only then.
     emits_complete_snapshot = False
     records_key = "tasks"
     page_size = 100
@@ -192,9 +193,11 @@ class TasksStream(ClickUpStream):
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """Tasks without repeats of the same version; marks the partition's last one."""
         previous: dict | None = None
+        # The walk starts 1 ms early; what is older than the bookmark went out before.
+        since_ms = self.updated_since_ms(context)
         for row in super().get_records(context):
             version = (str(row.get("id")), to_int(row.get("date_updated")))
-            if version in self._seen_versions:
+            if version in self._seen_versions or (version[1] or 0) < since_ms:
                 continue
             self._seen_versions.add(version)
             if previous is not None:

@@ -1,4 +1,4 @@
-"""Command line: ``clickup-sandbox serve --port PORT [...]``."""
+"""Command line: ``clickup-sandbox serve --port PORT [...]`` and ``clickup-sandbox spend``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import threading
 import time
 
 from clickup_sandbox.config import DEFAULT_TOKEN, SandboxConfig
+from clickup_sandbox.second_client import SecondClient
 from clickup_sandbox.server import SandboxServer
 
 
@@ -35,12 +36,39 @@ def build_parser() -> argparse.ArgumentParser:
         "is always accepted",
     )
     serve.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    spend = sub.add_parser(
+        "spend", help="act as a second client (Airbyte) spending a share of a token's budget"
+    )
+    spend.add_argument(
+        "--url", required=True, help="API base URL, e.g. http://127.0.0.1:8000/api/v2"
+    )
+    spend.add_argument("--per-window", type=float, required=True, help="requests per window")
+    spend.add_argument("--window-seconds", type=float, default=60.0)
+    spend.add_argument("--token", default=DEFAULT_TOKEN)
     return parser
+
+
+def spend(args: argparse.Namespace) -> int:
+    """Spend the budget until interrupted; print the counts."""
+    client = SecondClient(args.url, args.token, args.per_window, args.window_seconds).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    counts = client.stop()
+    print(
+        f"clickup-sandbox spend: sent={counts.sent} ok={counts.ok} "
+        f"throttled={counts.throttled} other={counts.other}",
+        flush=True,
+    )
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``clickup-sandbox`` console script."""
     args = build_parser().parse_args(argv)
+    if args.command == "spend":
+        return spend(args)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         stream=sys.stderr,

@@ -15,7 +15,7 @@ class FaultRuleError(ValueError):
 
 @dataclass(slots=True)
 class FaultRule:
-    """Fail the next ``count`` matching requests (every ``every``-th match) with ``kind``."""
+    """Fail ``count`` matching requests (every ``every``-th match after the first ``after``)."""
 
     path_contains: str
     kind: str
@@ -23,6 +23,7 @@ class FaultRule:
     every: int = 1
     delay_seconds: float = 1.0
     method: str | None = None
+    after: int = 0
     seen: int = 0
     fired: int = 0
 
@@ -42,11 +43,12 @@ class FaultRule:
                 every=int(raw.get("every", 1)),
                 delay_seconds=float(raw.get("delay_seconds", 1.0)),
                 method=(str(raw["method"]).upper() if raw.get("method") else None),
+                after=int(raw.get("after", 0)),
             )
         except (TypeError, ValueError) as exc:
             raise FaultRuleError(f"bad rule value: {exc}") from exc
-        if rule.count < 1 or rule.every < 1 or rule.delay_seconds < 0:
-            raise FaultRuleError("count and every must be >= 1, delay_seconds >= 0")
+        if rule.count < 1 or rule.every < 1 or rule.delay_seconds < 0 or rule.after < 0:
+            raise FaultRuleError("count and every must be >= 1, delay_seconds and after >= 0")
         return rule
 
     def as_json(self) -> dict[str, Any]:
@@ -58,6 +60,7 @@ class FaultRule:
             "every": self.every,
             "delay_seconds": self.delay_seconds,
             "method": self.method,
+            "after": self.after,
             "fired": self.fired,
         }
 
@@ -93,7 +96,7 @@ class FaultInjector:
                 if rule.method is not None and rule.method != method:
                     continue
                 rule.seen += 1
-                if rule.seen % rule.every != 0:
+                if rule.seen <= rule.after or (rule.seen - rule.after) % rule.every != 0:
                     return None
                 rule.fired += 1
                 if rule.fired >= rule.count:
