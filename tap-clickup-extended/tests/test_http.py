@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import socket
 from pathlib import Path
 from typing import Any
@@ -156,9 +157,14 @@ def test_records_and_request_plan(
     windows = [s["window_start"] for s in scans]
     assert windows == sorted(windows)
     assert sum(s["entry_count"] for s in scans) == 2
+    spans = []
     for r in fake_api.requests:
         assert r.authorization == TOKEN
         if r.path.endswith("/time_entries"):
             assert r.query["assignee"] == ["1001,1002"]
-            assert int(r.query["start_date"][0]) % (30 * 86_400_000) == 0
+            spans.append((int(r.query["start_date"][0]), int(r.query["end_date"][0])))
+    # A year in ceil(365 / 30) = 13 back-to-back windows of at most 30 days.
+    assert len(spans) == 13
+    assert all(end - start < 30 * 86_400_000 for start, end in spans)
+    assert all(nxt[0] == prev[1] + 1 for prev, nxt in itertools.pairwise(spans))
     assert len(run.records("custom_fields")) == 3

@@ -1,4 +1,4 @@
-"""Time entries, read in 30-day windows aligned to the epoch, and one scan record per window.
+"""Time entries, read in windows of at most 30 days, and one scan record per window.
 
 ``time_entry_scans`` makes the requests: for each window it asks for every assignee chunk,
 hands the entries to its child ``time_entries`` (which therefore come first in the output)
@@ -31,15 +31,18 @@ WINDOW_MS = 30 * 24 * 60 * 60 * 1000
 
 
 def windows(start_ms: int, now_ms: int) -> Iterator[tuple[int, int]]:
-    """``(window_start, window_end)`` in ms from the window holding ``start_ms`` up to now.
+    """``(window_start, window_end)`` in ms covering ``start_ms`` to ``now_ms``, both included.
 
-    Windows are fixed 30-day slices counted from the Unix epoch, so the same window has
-    the same key on every run; the current one ends at ``now_ms``.
+    As few windows as the API's 30-day limit allows (``ceil(span / 30 days)``, at least one):
+    each is 30 days long, counted from ``start_ms``; the last one ends at ``now_ms``. Windows
+    differ from run to run, so downstream detects deletions by containment (a later scan
+    whose range holds an entry's start and does not list it), not by equal window keys.
     """
-    window_start = start_ms // WINDOW_MS * WINDOW_MS
-    while window_start <= now_ms:
-        yield window_start, min(window_start + WINDOW_MS - 1, now_ms)
-        window_start += WINDOW_MS
+    count = max(1, -(-(now_ms - start_ms) // WINDOW_MS))
+    for index in range(count):
+        window_start = start_ms + index * WINDOW_MS
+        last = index == count - 1
+        yield window_start, now_ms if last else window_start + WINDOW_MS - 1
 
 
 def chunks(items: list[int], size: int) -> Iterator[list[int]]:
