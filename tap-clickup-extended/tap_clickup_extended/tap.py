@@ -7,6 +7,7 @@ stderr, without a traceback; genuine bugs keep theirs.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import sys
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from urllib.parse import urlparse
 
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
+from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
 
 from tap_clickup_extended.accounting import RunStats
@@ -186,11 +188,18 @@ class TapClickUpExtended(Tap):
     ).to_dict()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        try:
+            super().__init__(*args, **kwargs)
+        except ConfigValidationError as exc:
+            # singer-sdk would log each error and "Config validation failed": one line instead.
+            raise SettingsError(
+                "invalid settings: " + "; ".join(exc.errors or [str(exc)]) + "."
+            ) from None
         if kwargs.get("validate_config", True):
             problems = validate_settings(dict(self.config))
             if problems:
                 raise SettingsError("invalid settings: " + " ".join(problems))
+            self._warn_unknown_settings()
         #: Where a first run starts when ``start_date`` is not set: one year ago.
         self.default_start_date = datetime.now(UTC) - timedelta(days=DEFAULT_START_DAYS)
         #: Payloads parents hand to their child streams (see ``ClickUpStream.hand_over``).
@@ -207,6 +216,14 @@ class TapClickUpExtended(Tap):
         for handler in logging.getLogger().handlers:
             handler.addFilter(_SecretFilter(secrets))
             handler.addFilter(_FatalNoiseFilter())
+
+    def _warn_unknown_settings(self) -> None:
+        """A setting this tap does not know is most likely a typo (``team_id``): say so."""
+        known = set(self.config_jsonschema.get("properties", {}))
+        for name in sorted(set(self.config) - known):
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            self.logger.warning("Ignoring unknown setting %r%s.", name, hint)
 
     def setup_mapper(self) -> None:
         """Put our ``x-extras-volatile`` marks back into the schemas the mapper emits.

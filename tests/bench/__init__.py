@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` runs them on the sandbox and an embedded PostgreSQL."""
