@@ -118,8 +118,32 @@ class ClickUpStream(RESTStream[Any]):
 
     @property
     def emit_activate_version_messages(self) -> bool:
-        """Only complete snapshots may carry ACTIVATE_VERSION."""
-        return self.emits_complete_snapshot and super().emit_activate_version_messages
+        """Off: singer-sdk announces a version at the start of every context of a child stream,
+        after the records of earlier contexts, which would make the target delete the keys of
+        the contexts still to come. ``finish_snapshot`` sends one after the whole run instead.
+        """
+        return False
+
+    @property
+    def is_complete_snapshot(self) -> bool:
+        """Full table, with no incremental or partial stream above it: a run sees every key."""
+        stream_type: type[ClickUpStream] | None = type(self)
+        while stream_type is not None:
+            if stream_type.replication_key or not stream_type.emits_complete_snapshot:
+                return False
+            stream_type = stream_type.parent_stream_type  # type: ignore[assignment]
+        return True
+
+    def _write_record_message(self, record: dict) -> None:
+        """Records of complete snapshots carry the run's table version (see ``finish_snapshot``)."""
+        if self._stream_version is None and self.is_complete_snapshot:
+            self._stream_version = self._tap.run_version  # type: ignore[attr-defined]
+        super()._write_record_message(record)
+
+    def finish_snapshot(self) -> None:
+        """After a complete run: ACTIVATE_VERSION, so the target marks unseen keys deleted."""
+        if self.selected and self.is_complete_snapshot:
+            self._write_activate_version_message(self._tap.run_version)  # type: ignore[attr-defined]
 
     @property
     def stats(self) -> StreamStats:

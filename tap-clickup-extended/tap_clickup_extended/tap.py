@@ -8,8 +8,10 @@ stderr, without a traceback; genuine bugs keep theirs.
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -244,6 +246,17 @@ class TapClickUpExtended(Tap):
     def discover_streams(self) -> list[Stream]:
         """Every stream of ``STREAM_TYPES``."""
         return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+
+    @functools.cached_property
+    def run_version(self) -> int:
+        """The table version of this run's full-table snapshots (ms since the epoch)."""
+        return int(time.time() * 1000)
+
+    def sync_all(self) -> None:
+        """Sync every stream; then, only if all succeeded, close the full-table snapshots."""
+        super().sync_all()
+        for stream in self.streams.values():
+            stream.finish_snapshot()  # type: ignore[attr-defined]
 
     def load_streams(self) -> list[Stream]:
         """singer-sdk's streams in ``STREAM_TYPES`` order, not by name.
