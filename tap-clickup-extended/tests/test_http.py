@@ -161,4 +161,11 @@ def test_records_and_request_plan(
         if r.path.endswith("/time_entries"):
             assert r.query["assignee"] == ["1001,1002"]
             assert int(r.query["start_date"][0]) % (30 * 86_400_000) == 0
-    assert len(run.records("custom_fields")) == 3
+    # Three fields from the task payloads, one from the list no task lives in (302).
+    assert [f["id"] for f in run.records("custom_fields")] == [
+        "f-dd",
+        "f-num",
+        "f-unset",
+        "f-loose",
+    ]
+    assert fake_api.paths("/api/v2/list/") == ["/api/v2/list/302/field"]

@@ -146,4 +146,6 @@ def test_custom_fields_once_each(synced: tuple[TapRun, dict]) -> None:
     ids = [f["id"] for f in run.records("custom_fields")]
     assert len(ids) == len(set(ids))
     seen_on_tasks = {fid for t in export["tasks"] for fid in t["field_ids"]}
-    assert set(ids) == seen_on_tasks
+    on_lists = {fid for lst in export["lists"] for fid in lst["field_ids"]}
+    assert set(ids) == on_lists
+    assert seen_on_tasks < on_lists, "empty lists add fields no task payload shows"
