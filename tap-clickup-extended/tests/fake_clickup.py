@@ -109,8 +109,10 @@ class FakeClickUp:
     templates: list[dict] = field(
         default_factory=lambda: [{"id": "t-9000001-1", "name": "Bug report"}]
     )
-    #: Comments per task id, newest first; a task id missing from ``tasks`` answers 404.
+    #: Comments per task id, newest first.
     comments: dict[str, list[dict]] = field(default_factory=dict)
+    #: Tasks deleted after the walk read them: their comment requests answer 404.
+    deleted_task_ids: set[str] = field(default_factory=set)
     #: ``GET /list/{id}/field`` bodies' fields per list id.
     list_fields: dict[str, list[dict]] = field(
         default_factory=lambda: {"302": [_field("f-loose", "short_text")]}
@@ -198,7 +200,7 @@ class FakeClickUp:
         }  # fmt: skip
 
     def _comments_page(self, task_id: str, query: dict[str, list[str]]) -> tuple[int, Any]:
-        if task_id not in {t["id"] for t in self.tasks}:
+        if task_id in self.deleted_task_ids:
             return 404, {"err": "Task not found, deleted", "ECODE": "ITEM_013"}
         comments = self.comments.get(task_id, [])
         if "start_id" in query:
