@@ -1,4 +1,6 @@
-"""A page-number paginator that walks the same endpoint once per ``archived`` value.
+"""The tap's paginators: archived passes, the tasks keyset walk, short-page and comment paging.
+
+A page-number paginator walks the same endpoint once per ``archived`` value.
 
 ClickUp hides archived objects unless asked with ``archived=true`` (FACTS.md §3, §8), so
 every list endpoint is read in two passes: ``archived=false`` then ``archived=true``. The
@@ -12,7 +14,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import requests
-from singer_sdk.pagination import BaseAPIPaginator
+from singer_sdk.pagination import BaseAPIPaginator, PageNumberPaginator
 
 ARCHIVED_PASSES = (False, True)
 
@@ -113,3 +115,50 @@ class UpdatedKeysetPaginator(BaseAPIPaginator[KeysetToken]):
         if newest > current.cursor_ms:
             return KeysetToken(newest, 0, current.reverse)
         return KeysetToken(current.cursor_ms, current.page + 1, current.reverse)
+
+
+class ShortPagePaginator(PageNumberPaginator):
+    """``page=0, 1, ...`` until a page holds fewer than ``page_size`` items (or none)."""
+
+    def __init__(self, records_key: str, page_size: int) -> None:
+        super().__init__(0)
+        self.records_key = records_key
+        self.page_size = page_size
+
+    def has_more(self, response: requests.Response) -> bool:
+        """More while the page was full."""
+        length, last_page = _page_length(response, self.records_key)
+        return not last_page and length >= self.page_size
+
+
+class CommentCursor(NamedTuple):
+    """The oldest comment of a page: the next page starts below it (``start``, ``start_id``)."""
+
+    date: str
+    id: str
+
+
+class CommentPaginator(BaseAPIPaginator[CommentCursor | None]):
+    """Task comments come newest first, ``page_size`` at a time (FACTS.md §7).
+
+    The next (older) page is asked with the last comment's ``date`` and ``id``; a short or
+    empty page is the last one (the API has no end flag: UNCONFIRMED).
+    """
+
+    def __init__(self, page_size: int) -> None:
+        super().__init__(None)
+        self.page_size = page_size
+
+    def _comments(self, response: requests.Response) -> list:
+        body = getattr(response, "clickup_json", None)
+        comments = body.get("comments") if isinstance(body, dict) else None
+        return comments if isinstance(comments, list) else []
+
+    def has_more(self, response: requests.Response) -> bool:
+        """More while the page was full."""
+        return len(self._comments(response)) >= self.page_size
+
+    def get_next(self, response: requests.Response) -> CommentCursor | None:
+        """The cursor below the page's oldest comment."""
+        last = self._comments(response)[-1]
+        return CommentCursor(str(last.get("date")), str(last.get("id")))

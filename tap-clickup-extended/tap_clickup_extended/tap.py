@@ -30,11 +30,17 @@ from tap_clickup_extended.streams.hierarchy_streams import (
     ListsStream,
     SpacesStream,
 )
+from tap_clickup_extended.streams.task_activity_streams import (
+    CommentsStream,
+    TaskStatusHistoryStream,
+)
+from tap_clickup_extended.streams.task_relationship_streams import TaskRelationshipsStream
 from tap_clickup_extended.streams.task_streams import (
     CustomFieldsStream,
     TaskCustomFieldValuesStream,
     TasksStream,
 )
+from tap_clickup_extended.streams.template_streams import TaskTemplatesStream
 from tap_clickup_extended.streams.time_tracking_streams import (
     TimeEntriesStream,
     TimeEntryScansStream,
@@ -53,9 +59,13 @@ STREAM_TYPES: tuple[type[Stream], ...] = (
     SpacesStream,
     FoldersStream,
     ListsStream,
+    TaskTemplatesStream,
     TasksStream,
     CustomFieldsStream,
     TaskCustomFieldValuesStream,
+    TaskRelationshipsStream,
+    TaskStatusHistoryStream,
+    CommentsStream,
     TimeEntryScansStream,
     TimeEntriesStream,
 )

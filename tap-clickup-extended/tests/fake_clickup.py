@@ -106,6 +106,17 @@ class FakeClickUp:
     requests: list[Recorded] = field(default_factory=list)
     remaining: int = 100
     base_url: str = ""
+    templates: list[dict] = field(
+        default_factory=lambda: [{"id": "t-9000001-1", "name": "Bug report"}]
+    )
+    #: Comments per task id, newest first.
+    comments: dict[str, list[dict]] = field(default_factory=dict)
+    #: Tasks deleted after the walk read them: their comment requests answer 404.
+    deleted_task_ids: set[str] = field(default_factory=set)
+    #: ``GET /list/{id}/field`` bodies' fields per list id.
+    list_fields: dict[str, list[dict]] = field(
+        default_factory=lambda: {"302": [_field("f-loose", "short_text")]}
+    )
 
     def __post_init__(self) -> None:
         self.tasks = self.tasks or default_tasks(self.now_ms)
@@ -166,7 +177,36 @@ class FakeClickUp:
             start, end = int(query["start_date"][0]), int(query["end_date"][0])
             data = [e for e in self.time_entries if start <= int(e["start"]) <= end]
             return 200, {"data": data}
+        if path == f"/api/v2/team/{TEAM_ID}/taskTemplate":
+            page = int(query["page"][0])
+            return 200, {"templates": self.templates[page * 100 : (page + 1) * 100]}
+        if path == "/api/v2/task/bulk_time_in_status/task_ids":
+            return 200, {tid: self._time_in_status() for tid in query["task_ids"]}
+        if path.startswith("/api/v2/list/") and path.endswith("/field"):
+            return 200, {"fields": self.list_fields.get(path.split("/")[4], [])}
+        if path.startswith("/api/v2/task/") and path.endswith("/comment"):
+            return self._comments_page(path.split("/")[4], query)
         return 404, {"err": "Route not found", "ECODE": "APP_001"}
+
+    def _time_in_status(self) -> dict:
+        since = str(self.now_ms - DAY_MS)
+        total = {"by_minute": 60, "since": since}
+        return {
+            "current_status": {"status": "open", "color": "#ccc", "total_time": total},
+            "status_history": [
+                {"status": "open", "color": "#ccc", "type": "open", "total_time": total,
+                 "orderindex": 0},
+            ],
+        }  # fmt: skip
+
+    def _comments_page(self, task_id: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+        if task_id in self.deleted_task_ids:
+            return 404, {"err": "Task not found, deleted", "ECODE": "ITEM_013"}
+        comments = self.comments.get(task_id, [])
+        if "start_id" in query:
+            ids = [c["id"] for c in comments]
+            comments = comments[ids.index(query["start_id"][0]) + 1 :]
+        return 200, {"comments": comments[:25]}
 
     def _tasks_page(self, query: dict[str, list[str]], archived: bool) -> dict:
         since = int(query.get("date_updated_gt", ["0"])[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import socket
 from pathlib import Path
 from typing import Any
@@ -167,4 +168,54 @@ def test_records_and_request_plan(
     assert len(spans) == 13
     assert all(end - start < 30 * 86_400_000 for start, end in spans)
     assert all(nxt[0] == prev[1] + 1 for prev, nxt in itertools.pairwise(spans))
-    assert len(run.records("custom_fields")) == 3
+    # Three fields from the task payloads, one from the list no task lives in (302).
+    assert [f["id"] for f in run.records("custom_fields")] == [
+        "f-dd",
+        "f-num",
+        "f-unset",
+        "f-loose",
+    ]
+    assert fake_api.paths("/api/v2/list/") == ["/api/v2/list/302/field"]
+
+
+def _comment(n: int, now_ms: int) -> dict:
+    user = {"id": 1001, "username": "ann", "email": "ann@example.com"}
+    return {"id": str(9000 - n), "comment": [{"text": f"c{n}"}], "comment_text": f"c{n}",
+            "user": user, "resolved": False, "assignee": None, "assigned_by": None,
+            "reactions": [], "date": str(now_ms - n * 60_000), "reply_count": "0"}  # fmt: skip
+
+
+def test_comments_page_by_start_and_skip_deleted_tasks(
+    tmp_path: Path, fake_api: FakeClickUp, base_config: dict[str, Any]
+) -> None:
+    fake_api.comments["t0"] = [_comment(n, fake_api.now_ms) for n in range(30)]
+    fake_api.deleted_task_ids.add("t1")
+    run = run_tap(tmp_path, base_config, select={"comments": True})
+    assert run.returncode == 0, run.stderr
+    assert [c["id"] for c in run.records("comments")] == [str(9000 - n) for n in range(30)]
+    pages = [r.query for r in fake_api.requests if r.path == "/api/v2/task/t0/comment"]
+    assert pages == [{}, {"start": [str(fake_api.now_ms - 24 * 60_000)], "start_id": ["8976"]}]
+    assert "comments: records=30 requests=4 retries=0 waited_seconds=0.0 skipped_404=1" in (
+        run.stderr
+    )
+    assert all("email" not in json.dumps(c) for c in run.records("comments"))
+
+
+def test_comments_not_selected_by_default(
+    tmp_path: Path, fake_api: FakeClickUp, base_config: dict[str, Any]
+) -> None:
+    run = run_tap(tmp_path, base_config)
+    assert run.returncode == 0, run.stderr
+    assert not fake_api.paths("/api/v2/task/t")
+    assert run.records("task_status_history")
+
+
+def test_templates_read_until_a_short_page(
+    tmp_path: Path, fake_api: FakeClickUp, base_config: dict[str, Any]
+) -> None:
+    fake_api.templates = [{"id": f"tpl{n}", "name": f"T{n}"} for n in range(101)]
+    run = run_tap(tmp_path, base_config)
+    assert run.returncode == 0, run.stderr
+    assert len({t["id"] for t in run.records("task_templates")}) == 101
+    pages = [r.query["page"] for r in fake_api.requests if r.path.endswith("/taskTemplate")]
+    assert pages == [["0"], ["1"]]

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import TapRun, run_tap
+from tests.conftest import TapRun, run_tap, running_sandbox
 
 pytest.importorskip("clickup_sandbox")
 
@@ -25,18 +21,8 @@ SANDBOX_TOKEN = "pk_sandbox"
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[str]:
     """A running sandbox; yields its base URL."""
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("clickup-sandbox")), "serve", "--port", "0", "--tasks", "150",
-         "--members", "5", "--months", "3"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    match = re.search(r"(http://\S+/api/v2)", line)
-    assert match, line
-    yield match.group(1)
-    proc.terminate()
-    proc.wait(timeout=10)
+    with running_sandbox("--tasks", "150", "--members", "5", "--months", "3") as url:
+        yield url
 
 
 def _canonical(value: dict[str, Any]) -> Any:
@@ -146,4 +132,6 @@ def test_custom_fields_once_each(synced: tuple[TapRun, dict]) -> None:
     ids = [f["id"] for f in run.records("custom_fields")]
     assert len(ids) == len(set(ids))
     seen_on_tasks = {fid for t in export["tasks"] for fid in t["field_ids"]}
-    assert set(ids) == seen_on_tasks
+    on_lists = {fid for lst in export["lists"] for fid in lst["field_ids"]}
+    assert set(ids) == on_lists
+    assert seen_on_tasks < on_lists, "empty lists add fields no task payload shows"

@@ -151,6 +151,13 @@ class ListsStream(HierarchyStream):
         )
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: ``list id -> team id`` of every list this run emitted (for ``custom_fields``).
+        self.synced_list_teams: dict[str, str] = {}
+        #: ``list id -> folder id`` (``None``: folderless) of every list this run emitted.
+        self.folder_of_list: dict[str, str | None] = {}
+
     def get_url(self, context: Context | None) -> str:
         """The folder endpoint when the request context names a folder."""
         if context and context.get("folder_id"):
@@ -174,11 +181,16 @@ class ListsStream(HierarchyStream):
         """Contract shape; ``folder_id`` is null for folderless lists."""
         folderless = bool(row.get("folderless"))
         space = row.get("space") or {}
+        list_id = id_str(row.get("id"))
+        folder_id = None if folderless else id_str((row.get("folder") or {}).get("id"))
+        if list_id is not None:
+            self.synced_list_teams[list_id] = (context or {}).get("team_id")
+            self.folder_of_list[list_id] = folder_id
         return {
-            "id": id_str(row.get("id")),
+            "id": list_id,
             "team_id": (context or {}).get("team_id"),
             "space_id": id_str(space.get("id")) or (context or {}).get("space_id"),
-            "folder_id": None if folderless else id_str((row.get("folder") or {}).get("id")),
+            "folder_id": folder_id,
             "folderless": folderless,
             "name": row.get("name"),
             "orderindex": to_int(row.get("orderindex")),

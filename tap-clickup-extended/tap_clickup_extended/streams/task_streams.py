@@ -1,8 +1,9 @@
 """Tasks (incremental on ``date_updated``) and what is derived from their payloads.
 
-``custom_fields`` and ``task_custom_field_values`` are child streams of ``tasks`` that make
-no request: the tasks stream hands them the custom-field entries of its payloads in
-batches of up to ``CHILD_BATCH_SIZE`` tasks (one child sync per batch, not per task).
+``custom_fields`` and ``task_custom_field_values`` are child streams of ``tasks``: the tasks
+stream hands them its payloads in batches of up to ``CHILD_BATCH_SIZE`` tasks (one child sync
+per batch, not per task). ``custom_fields`` makes requests only after the walk, for lists no
+task payload has ever shown (see ``CustomFieldsStream``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,15 @@ from tap_clickup_extended.pagination import (
     KeysetToken,
     UpdatedKeysetPaginator,
 )
+from tap_clickup_extended.relationships import current_relationship_keys, task_relationships
 from tap_clickup_extended.schema import ANY_JSON, build_schema, iso_property
+from tap_clickup_extended.streams.hierarchy_streams import ListsStream
 
 CHILD_BATCH_SIZE = 100
+#: Custom key of the ``custom_fields`` stream state: lists whose fields were seen.
+COVERED_LISTS_KEY = "covered_list_ids"
+#: The context of a child's once-per-run sync after the tasks walk.
+AFTER_WALK = "after_walk"
 PRIORITY_NAMES = {1: "urgent", 2: "high", 3: "normal", 4: "low"}
 
 
@@ -102,6 +109,9 @@ class TasksStream(ClickUpStream):
             # Which (task, field) value rows still belong to the task: a move to another
             # list can take fields away, and the values stream cannot say "no longer here".
             th.Property("custom_field_ids", th.ArrayType(th.StringType)),
+            # Which task_relationships rows of this task still hold (``kind:related_id``,
+            # plus ``:field_id`` for relationship fields); see relationships.py.
+            th.Property("relationship_keys", th.ArrayType(th.StringType)),
         )
     )
 
@@ -115,6 +125,8 @@ class TasksStream(ClickUpStream):
         self._partitions: list[dict] | None = None
         self._paginator: UpdatedKeysetPaginator | None = None
         self._walk_context: Context | None = None
+        #: The partition's bookmark (ms) when its walk began; tasks not newer are re-reads.
+        self._partition_since_ms = 0
         #: ``reverse=true`` gives oldest first as far as anyone knows (FACTS.md §3); the
         #: first page tells, and the walk flips the flag if ClickUp answers newest first.
         self._reverse = True
@@ -142,8 +154,9 @@ class TasksStream(ClickUpStream):
         return datetime_to_ms(start) if start else 0
 
     def request_records(self, context: Context | None) -> Iterable[dict]:
-        """Remember the partition: singer-sdk builds the paginator without it."""
+        """Remember the partition and its bookmark: singer-sdk builds the paginator without it."""
         self._walk_context = context
+        self._partition_since_ms = self.updated_since_ms(context)
         yield from super().request_records(context)
 
     def get_new_paginator(self) -> UpdatedKeysetPaginator:
@@ -206,6 +219,16 @@ class TasksStream(ClickUpStream):
         if previous is not None:
             self._flush_after_id = str(previous.get("id"))
             yield previous
+        if context == (self.partitions or [None])[-1]:
+            self._after_walk()
+
+    def _after_walk(self) -> None:
+        """Let the child streams that work once per run (after every task) do so."""
+        for child in self.child_streams:
+            if isinstance(child, AfterWalkStream) and (
+                child.selected or child.has_selected_descendents
+            ):
+                child.sync(context={"phase": AFTER_WALK})
 
     def _increment_stream_state(
         self, latest_record: dict, *, context: Context | None = None
@@ -238,7 +261,7 @@ class TasksStream(ClickUpStream):
             "parent": id_str(row.get("parent")),
             "top_level_parent": id_str(row.get("top_level_parent")),
             "list_id": id_str((row.get("list") or {}).get("id")),
-            "folder_id": None if folder.get("hidden") else id_str(folder.get("id")),
+            "folder_id": self._folder_id(row, folder),
             "space_id": id_str((row.get("space") or {}).get("id")),
             "creator_id": to_int((row.get("creator") or {}).get("id")),
             "assignee_ids": _ids(row.get("assignees")),
@@ -261,16 +284,34 @@ class TasksStream(ClickUpStream):
                 if isinstance(field, dict) and field.get("id")
             ],
         }
+        relationships = task_relationships(row, record["team_id"])
+        record["relationship_keys"] = current_relationship_keys(record["id"], relationships)
         self._pending_tasks.append(
             {
                 "task_id": record["id"],
                 "team_id": record["team_id"],
                 "date_updated": record["date_updated"],
+                # False for the bookmark task that the inclusive filter returns again.
+                "changed": (to_int(row.get("date_updated")) or 0) > self._partition_since_ms,
                 "custom_fields": list(row.get("custom_fields") or []),
+                "relationships": relationships,
                 "raw": row,
             }
         )
         return record
+
+    def _folder_id(self, row: dict, folder: dict) -> str | None:
+        """The task's folder: from this run's lists when known, else from the payload stub.
+
+        A folderless list's tasks carry the space's hidden system folder, which is no folder
+        of the workspace; a real folder can be hidden too, so the lists stream decides.
+        """
+        lists = self._tap.streams.get("lists")
+        list_id = id_str((row.get("list") or {}).get("id"))
+        known = getattr(lists, "folder_of_list", {})
+        if list_id in known:
+            return known[list_id]
+        return None if folder.get("hidden") else id_str(folder.get("id"))
 
     def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
         """One child context per batch of tasks (and one for the last, partial batch).
@@ -286,24 +327,51 @@ class TasksStream(ClickUpStream):
 
 
 class TaskPayloadStream(ClickUpStream):
-    """A stream made from the task payloads its parent hands over: no HTTP."""
+    """A child of ``tasks`` fed with batches of task payloads (no HTTP unless it says so)."""
 
     parent_stream_type = TasksStream
     state_partitioning_keys: list[str] = []
     emits_complete_snapshot = False
 
+    def batch(self, context: Context | None) -> list[dict[str, Any]]:
+        """The batch of tasks the parent handed over with ``context`` (empty if none)."""
+        return list(self.taken_over(context) or [])
+
+    def changed_tasks(self, context: Context | None) -> list[dict[str, Any]]:
+        """The batch without the bookmark task read again (its version was read before)."""
+        return [task for task in self.batch(context) if task["changed"]]
+
     def task_fields(self, context: Context | None) -> Iterable[tuple[dict, dict]]:
         """``(task, custom-field entry)`` for every entry of every task of the batch."""
-        for task in self.taken_over(context) or []:
+        for task in self.batch(context):
             for field in task["custom_fields"]:
                 if isinstance(field, dict) and field.get("id"):
                     yield task, field
 
 
-class CustomFieldsStream(TaskPayloadStream):
-    """Field definitions seen on this run's tasks, each emitted once per run."""
+class AfterWalkStream(TaskPayloadStream):
+    """A child of ``tasks`` that also syncs once after the whole walk (``phase: after_walk``)."""
+
+    @staticmethod
+    def is_after_walk(context: Context | None) -> bool:
+        """Whether ``context`` is the once-per-run sync after the walk."""
+        return (context or {}).get("phase") == AFTER_WALK
+
+
+class CustomFieldsStream(AfterWalkStream):
+    """Field definitions seen on this run's tasks, each emitted once per run.
+
+    Task payloads show every field of their list, so a list none of whose tasks has ever
+    been read (an empty list, say) is the only place fields can hide. The ids of the lists
+    whose fields were seen are kept in this stream's state (``covered_list_ids``); after the
+    walk, ``GET /list/{id}/field`` is read once for each list of this run's ``lists`` sync
+    that is not covered yet, and the list becomes covered.
+    """
 
     name = "custom_fields"
+    path = "/list/{list_id}/field"
+    records_key = "fields"
+    tolerate_not_found = True
     primary_keys = ("id",)
     schema = build_schema(
         th.PropertiesList(
@@ -334,11 +402,49 @@ class CustomFieldsStream(TaskPayloadStream):
         self._emitted: set[str] = set()
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        """Definitions not yet emitted in this run."""
+        """Definitions not yet emitted in this run: from payloads, then uncovered lists."""
+        if self.is_after_walk(context):
+            yield from self._uncovered_list_fields()
+            return
+        covered = self._covered_list_ids()
+        covered.update(
+            list_id
+            for task in self.batch(context)
+            if (list_id := id_str((task["raw"].get("list") or {}).get("id")))
+        )
+        self._save_covered(covered)
         for task, field in self.task_fields(context):
             if field["id"] not in self._emitted:
                 self._emitted.add(field["id"])
                 yield {**field, "team_id": task["team_id"]}
+
+    def _covered_list_ids(self) -> set[str]:
+        return set(self.stream_state.get(COVERED_LISTS_KEY) or [])
+
+    def _save_covered(self, covered: set[str]) -> None:
+        self.stream_state[COVERED_LISTS_KEY] = sorted(covered)
+
+    def _uncovered_list_fields(self) -> Iterable[dict]:
+        """``GET /list/{id}/field`` for each list of this run no task payload has covered."""
+        lists: ListsStream = self._tap.streams["lists"]  # type: ignore[assignment]
+        if not lists.selected:
+            self.logger.info(
+                "custom_fields: the lists stream is not selected, so fields of lists without "
+                "tasks are not read (select lists to read them)."
+            )
+            return
+        covered = self._covered_list_ids()
+        uncovered = {k: v for k, v in lists.synced_list_teams.items() if k not in covered}
+        self.logger.info(
+            "custom_fields: %d list(s) never seen on a task; reading their fields", len(uncovered)
+        )
+        for list_id, team_id in uncovered.items():
+            for field in self.request_records({"list_id": list_id}):
+                if field.get("id") and field["id"] not in self._emitted:
+                    self._emitted.add(field["id"])
+                    yield {**field, "team_id": team_id}
+            covered.add(list_id)
+            self._save_covered(covered)
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape; options come from ``type_config`` (labels' ``label`` as name)."""
@@ -402,6 +508,28 @@ class TaskCustomFieldValuesStream(TaskPayloadStream):
                 "team_id": task["team_id"],
                 "field_name": field.get("name"),
                 "field_type": field.get("type"),
-                **decode_value(field),
+                **self._without_emails(field.get("type"), decode_value(field)),
                 "task_date_updated": task["date_updated"],
             }
+
+    def _without_emails(self, field_type: Any, columns: dict[str, Any]) -> dict[str, Any]:
+        """Email values and the users' emails in ``value_json``, hashed when ``hash_pii``."""
+        if not self.config.get("hash_pii") or not columns["has_value"]:
+            return columns
+        raw = columns["value_json"]
+        if field_type == "email":
+            columns["value_text"] = self.email(columns["value_text"])
+            if isinstance(raw, dict) and "value" in raw:
+                columns["value_json"] = {**raw, "value": self.email(raw["value"])}
+            else:
+                columns["value_json"] = self.email(raw)
+        elif field_type == "users":
+            people = raw if isinstance(raw, list) else [raw]
+            hashed = [
+                {**p, "email": self.email(p.get("email"))}
+                if isinstance(p, dict) and "email" in p
+                else p
+                for p in people
+            ]
+            columns["value_json"] = hashed if isinstance(raw, list) else hashed[0]
+        return columns

@@ -35,6 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"an extra accepted token with its own rate budget (repeatable); {DEFAULT_TOKEN} "
         "is always accepted",
     )
+    serve.add_argument(
+        "--no-time-in-status",
+        nargs="*",
+        metavar="TEAM_ID",
+        help="workspaces without the Total Time in Status ClickApp (no ids: every workspace); "
+        "their time-in-status requests get a 400",
+    )
     serve.add_argument("--verbose", action="store_true", help="log every request to stderr")
     spend = sub.add_parser(
         "spend", help="act as a second client (Airbyte) spending a share of a token's budget"
@@ -64,6 +71,13 @@ def spend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_time_in_status(team_ids: list[str] | None) -> tuple[str, ...]:
+    """``--no-time-in-status`` alone means every workspace (``"*"``)."""
+    if team_ids is None:
+        return ()
+    return tuple(team_ids) or ("*",)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``clickup-sandbox`` console script."""
     args = build_parser().parse_args(argv)
@@ -86,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         rate_window_seconds=args.rate_window_seconds,
         tokens=tuple(dict.fromkeys([DEFAULT_TOKEN, *args.token])),
         verbose=args.verbose,
+        no_time_in_status=_no_time_in_status(args.no_time_in_status),
     )
     started = time.perf_counter()
     server = SandboxServer(config).start()

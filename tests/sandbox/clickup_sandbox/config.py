@@ -22,3 +22,5 @@ class SandboxConfig:
     rate_window_seconds: float = 60.0
     tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
     verbose: bool = False
+    #: Workspaces without the Total Time in Status ClickApp (team ids; ``"*"`` for all).
+    no_time_in_status: tuple[str, ...] = ()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from clickup_sandbox.model import PRIORITIES, State, Task, TimeEntry
+from clickup_sandbox.model import PRIORITIES, Comment, State, Task, TimeEntry
+from clickup_sandbox.status_time import current_since_ms, status_times
 
 
 def export(state: State, now_ms: int) -> dict[str, Any]:
@@ -12,7 +13,13 @@ def export(state: State, now_ms: int) -> dict[str, Any]:
     return {
         "now_ms": now_ms,
         "workspaces": [
-            {"id": ws.id, "name": ws.name, "color": ws.color} for ws in state.workspaces.values()
+            {
+                "id": ws.id,
+                "name": ws.name,
+                "color": ws.color,
+                "time_in_status_enabled": ws.time_in_status,
+            }
+            for ws in state.workspaces.values()
         ],
         "members": [
             {
@@ -50,8 +57,10 @@ def export(state: State, now_ms: int) -> dict[str, Any]:
                 "id": lst.id,
                 "space_id": lst.space_id,
                 "folder_id": lst.folder_id,
+                "team_id": lst.team_id,
                 "name": lst.name,
                 "archived": lst.archived,
+                "field_ids": [f.id for f in state.exposed_fields(lst.id)],
             }
             for lst in state.lists.values()
         ],
@@ -65,8 +74,17 @@ def export(state: State, now_ms: int) -> dict[str, Any]:
             }
             for f in state.fields.values()
         ],
-        "tasks": [_task(state, t) for t in state.tasks.values()],
+        "tasks": [_task(state, t, now_ms) for t in state.tasks.values()],
         "time_entries": [_entry(e) for e in state.time_entries.values()],
+        "comments": [
+            _comment(state, c)
+            for task_id, comments in state.comments.items()
+            if task_id in state.tasks
+            for c in comments
+        ],
+        "task_templates": [
+            {"id": t.id, "team_id": t.team_id, "name": t.name} for t in state.templates
+        ],
         "deleted": {
             "time_entries": list(state.deleted_time_entries),
             "tasks": list(state.deleted_tasks),
@@ -74,7 +92,7 @@ def export(state: State, now_ms: int) -> dict[str, Any]:
     }
 
 
-def _task(state: State, t: Task) -> dict[str, Any]:
+def _task(state: State, t: Task, now_ms: int) -> dict[str, Any]:
     lst = state.lists[t.list_id]
     field_ids = [f.id for f in state.exposed_fields(t.list_id)]
     return {
@@ -106,13 +124,52 @@ def _task(state: State, t: Task) -> dict[str, Any]:
             fid: t.field_values[fid] for fid in field_ids if fid in t.field_values
         },
         "dependencies": [
-            {"task_id": d.task_id, "depends_on": d.depends_on, "type": d.type}
+            {
+                "task_id": d.task_id,
+                "depends_on": d.depends_on,
+                "type": d.type,
+                "date_created_ms": d.date_created_ms,
+                "user_id": d.user_id,
+            }
             for d in state.dependencies_of(t.id)
         ],
         "linked_tasks": [
-            {"task_id": t.id, "link_id": lk.task_b if lk.task_a == t.id else lk.task_a}
+            {
+                "task_id": t.id,
+                "link_id": lk.task_b if lk.task_a == t.id else lk.task_a,
+                "date_created_ms": lk.date_created_ms,
+                "user_id": lk.user_id,
+            }
             for lk in state.links_of(t.id)
         ],
+        "time_in_status": [
+            {
+                "status": x.status,
+                "color": x.color,
+                "type": x.type,
+                "orderindex": x.orderindex,
+                "since_ms": x.since_ms,
+                "total_minutes": x.minutes,
+                "is_current": x.is_current,
+                "current_since_ms": current_since_ms(t) if x.is_current else None,
+            }
+            for x in status_times(state, t, now_ms)
+        ],
+    }
+
+
+def _comment(state: State, c: Comment) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "task_id": c.task_id,
+        "team_id": state.tasks[c.task_id].team_id,
+        "user_id": c.user_id,
+        "text": c.text,
+        "date_ms": c.date_ms,
+        "resolved": c.resolved,
+        "assignee_id": c.assignee_id,
+        "assigned_by_id": c.assigned_by_id,
+        "reply_count": c.reply_count,
     }
 
 

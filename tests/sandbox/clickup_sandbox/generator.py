@@ -164,6 +164,7 @@ SPACE_PLAN: list[dict[str, Any]] = [
             ("Old Sprints", True, False, 2),
         ],
         "folderless": 2,
+        "empty": 1,
     },
     {
         "name": "Marketing",
@@ -177,6 +178,7 @@ SPACE_PLAN: list[dict[str, Any]] = [
         ],
         "folders": [("Campaigns", False, False, 2), ("Ops", False, True, 2)],
         "folderless": 2,
+        "empty": 1,
     },
     {
         "name": "Customer Success",
@@ -286,6 +288,8 @@ class _WorkspaceBuilder:
         self.lists: list[TaskList] = []
         self.tasks: list[Task] = []
         self.prefix: dict[str, str] = {}
+        #: Lists that get no tasks: their fields appear on no task payload.
+        self.empty_list_ids: set[str] = set()
 
     # ----- orchestration -------------------------------------------------------------------------
 
@@ -328,6 +332,7 @@ class _WorkspaceBuilder:
             color=rng.choice(COLORS),
             avatar=f"https://attachments.clickup.example/avatars/{self.team_id}.png",
             members=self.members,
+            time_in_status=not ({"*", self.team_id} & set(self.config.no_time_in_status)),
         )
 
     def _member(self, user_id: int, name: str, role: int) -> Member:
@@ -420,6 +425,24 @@ class _WorkspaceBuilder:
                 )
                 self.state.lists[lst.id] = lst
                 self.lists.append(lst)
+            for _ in range(plan.get("empty", 0)):
+                list_counter += 1
+                lst = TaskList(
+                    id=self.ids.next_list(),
+                    team_id=self.team_id,
+                    space_id=space_id,
+                    folder_id=None,
+                    name=f"Empty {list_counter}",
+                    orderindex=len(containers),
+                    archived=False,
+                    content="A list nobody has used yet.",
+                    due_date_ms=_at_4am(self.anchor + 30 * DAY),
+                    start_date_ms=None,
+                    priority=None,
+                )
+                self.state.lists[lst.id] = lst
+                self.lists.append(lst)
+                self.empty_list_ids.add(lst.id)
 
     def _list_is_archived(self, lst: TaskList) -> bool:
         if lst.archived or self.state.spaces[lst.space_id].archived:
@@ -516,6 +539,8 @@ class _WorkspaceBuilder:
             self._field("space", space.id, "⭐ Rating", "emoji")
             if s_index == 0:
                 self._field("space", space.id, "🚀 Stage", "drop_down")
+                # A second relationship field: a task may name the same task in both.
+                self._field("space", space.id, "Blocked By", "tasks")
         folder_types = [
             ("Office", "location"),
             ("Manual Progress", "manual_progress"),
@@ -550,8 +575,9 @@ class _WorkspaceBuilder:
     def _tasks(self) -> None:
         rng, state = self.rng, self.state
         n = self.config.tasks
-        active = [lst for lst in self.lists if not self._list_is_archived(lst)]
-        archived_lists = [lst for lst in self.lists if self._list_is_archived(lst)]
+        used = [lst for lst in self.lists if lst.id not in self.empty_list_ids]
+        active = [lst for lst in used if not self._list_is_archived(lst)]
+        archived_lists = [lst for lst in used if self._list_is_archived(lst)]
         created = sorted(self.anchor - int(self.horizon * rng.random() ** 1.3) for _ in range(n))
         by_list: dict[str, list[Task]] = {}
         workers = self._workers()
@@ -680,6 +706,15 @@ class _WorkspaceBuilder:
             for fdef in state.exposed_fields(task.list_id):
                 if rng.random() < 0.6:
                     task.field_values[fdef.id] = random_value(rng, fdef, task, task_ids, member_ids)
+        # One task names the same task in two relationship fields (the tap must keep both).
+        for task in self.tasks:
+            related = [fid for fid in task.field_values if state.fields[fid].type == "tasks"]
+            if len(related) >= 2:
+                first, second = related[:2]
+                shared = task.field_values[first][0]
+                if shared not in task.field_values[second]:
+                    task.field_values[second] = [shared, *task.field_values[second]][:2]
+                break
 
     def _relations(self) -> None:
         rng, state = self.rng, self.state

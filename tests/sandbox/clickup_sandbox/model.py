@@ -43,6 +43,8 @@ class Workspace:
     color: str
     avatar: str
     members: list[Member]
+    #: The Total Time in Status ClickApp; without it the time-in-status endpoints answer 400.
+    time_in_status: bool = True
 
 
 @dataclass(slots=True)
@@ -177,6 +179,7 @@ class Task:
     field_values: dict[str, Any] = field(default_factory=dict)
     checklists: list[Checklist] = field(default_factory=list)
     location_list_ids: list[str] = field(default_factory=list)
+    #: ``(status name, entered at ms)`` in order; the last entry is the current status.
     status_history: list[tuple[str, int]] = field(default_factory=list)
 
 

@@ -22,9 +22,11 @@ from clickup_sandbox.model import (
     State,
     Task,
     TaskList,
+    TaskTemplate,
     TimeEntry,
     Webhook,
 )
+from clickup_sandbox.status_time import current_since_ms, status_times
 
 APP_URL = "https://app.clickup.example"
 
@@ -456,32 +458,24 @@ def _link(lk: Any, own_id: str) -> dict[str, Any]:
 
 
 def time_in_status(state: State, t: Task, now_ms: int) -> dict[str, Any]:
-    """The time-in-status object of one task."""
-    sp_id = state.lists[t.list_id].space_id
-    totals: dict[str, tuple[int, int]] = {}
-    history = t.status_history
-    for k, (name, since) in enumerate(history):
-        until = history[k + 1][1] if k + 1 < len(history) else now_ms
-        minutes = max(0, (until - since) // 60_000)
-        prev = totals.get(name)
-        totals[name] = (minutes + (prev[0] if prev else 0), prev[1] if prev else since)
-    current = state.space_status(sp_id, t.status)
-    cur_minutes, _ = totals.get(t.status, (0, history[-1][1]))
+    """The time-in-status object of one task (see ``status_time``)."""
+    times = status_times(state, t, now_ms)
+    current = next((x for x in times if x.is_current), times[-1])
     return {
         "current_status": {
             "status": current.status,
             "color": current.color,
-            "total_time": {"by_minute": cur_minutes, "since": str(history[-1][1])},
+            "total_time": {"by_minute": current.minutes, "since": str(current_since_ms(t))},
         },
         "status_history": [
             {
-                "status": name,
-                "color": state.space_status(sp_id, name).color,
-                "type": state.space_status(sp_id, name).type,
-                "total_time": {"by_minute": minutes, "since": str(since)},
-                "orderindex": state.space_status(sp_id, name).orderindex,
+                "status": x.status,
+                "color": x.color,
+                "type": x.type,
+                "total_time": {"by_minute": x.minutes, "since": str(x.since_ms)},
+                "orderindex": x.orderindex,
             }
-            for name, (minutes, since) in totals.items()
+            for x in times
         ],
     }
 
@@ -582,6 +576,12 @@ def comment(state: State, c: Comment) -> dict[str, Any]:
         "date": str(c.date_ms),
         "reply_count": str(c.reply_count),
     }
+
+
+def task_template(t: TaskTemplate) -> dict[str, Any]:
+    """A ``templates[]`` item: the spec types items as strings, so the shape is UNCONFIRMED
+    (FACTS §7); an id and a name are what a template picker needs."""
+    return {"id": t.id, "name": t.name}
 
 
 def webhook(w: Webhook) -> dict[str, Any]:

@@ -7,10 +7,14 @@ from typing import Any
 from clickup_sandbox import serialize, task_query
 from clickup_sandbox.handlers import common
 from clickup_sandbox.handlers.common import ApiError, ApiRequest, bad_request
-from clickup_sandbox.model import State
+from clickup_sandbox.model import State, Task
 
 MAX_BULK_TASKS = 100
+#: UNCONFIRMED: the page size of GET /team/{id}/taskTemplate is not documented (FACTS §7).
 TEMPLATE_PAGE_SIZE = 100
+#: UNCONFIRMED: ClickUp documents no error for a workspace without the Total Time in Status
+#: ClickApp; the sandbox answers this 400 (docs/data-contracts.md §3).
+NO_TIME_IN_STATUS = (400, "Time in Status ClickApp is not enabled for this Workspace", "TIS_001")
 
 
 def _page_body(state: State, req: ApiRequest, tasks: list[Any]) -> bytes:
@@ -51,9 +55,16 @@ def get_task(state: State, req: ApiRequest) -> Any:
     )
 
 
+def _require_time_in_status(state: State, tasks: list[Task]) -> None:
+    """The error of a workspace without the Total Time in Status ClickApp."""
+    if any(not state.workspaces[t.team_id].time_in_status for t in tasks):
+        raise ApiError(*NO_TIME_IN_STATUS)
+
+
 def time_in_status(state: State, req: ApiRequest) -> Any:
     """GET /task/{task_id}/time_in_status."""
     t = common.task(state, req.params["task_id"])
+    _require_time_in_status(state, [t])
     return serialize.time_in_status(state, t, req.now_ms)
 
 
@@ -66,10 +77,9 @@ def bulk_time_in_status(state: State, req: ApiRequest) -> Any:
         raise bad_request("task_ids is required", "INPUT_001")
     if len(ids) > MAX_BULK_TASKS:
         raise bad_request(f"Too many task ids: at most {MAX_BULK_TASKS}", "INPUT_004")
-    out = {}
-    for tid in dict.fromkeys(ids):
-        out[tid] = serialize.time_in_status(state, common.task(state, tid), req.now_ms)
-    return out
+    tasks = [common.task(state, tid) for tid in dict.fromkeys(ids)]
+    _require_time_in_status(state, tasks)
+    return {t.id: serialize.time_in_status(state, t, req.now_ms) for t in tasks}
 
 
 def task_templates(state: State, req: ApiRequest) -> Any:
@@ -80,4 +90,4 @@ def task_templates(state: State, req: ApiRequest) -> Any:
         raise ApiError(400, "page is required and must be >= 0", "INPUT_001")
     mine = [t for t in state.templates if t.team_id == ws.id]
     chunk = mine[number * TEMPLATE_PAGE_SIZE : (number + 1) * TEMPLATE_PAGE_SIZE]
-    return {"templates": [{"id": t.id, "name": t.name} for t in chunk]}
+    return {"templates": [serialize.task_template(t) for t in chunk]}

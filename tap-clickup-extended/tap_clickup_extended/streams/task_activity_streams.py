@@ -1,0 +1,199 @@
+"""What happened on the tasks this run emitted: time in each status, and comments.
+
+Both are children of ``tasks`` and read only the tasks of the batch they are handed, so an
+incremental run asks only about changed tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import requests
+from singer_sdk import typing as th
+from singer_sdk.helpers.types import Context
+
+from tap_clickup_extended.conversions import ms_to_iso, to_int
+from tap_clickup_extended.errors import ClickUpFatalError
+from tap_clickup_extended.pagination import CommentCursor, CommentPaginator
+from tap_clickup_extended.schema import build_schema, iso_property
+from tap_clickup_extended.streams.task_streams import TaskPayloadStream
+
+COMMENTS_PAGE_SIZE = 25
+#: UNCONFIRMED (docs/data-contracts.md §1): ClickUp documents no error for a workspace without
+#: the Total Time in Status ClickApp. A 400/403 whose ECODE starts with this prefix, or whose
+#: message names the ClickApp, is read as that; any other 4xx stays fatal.
+NO_TIME_IN_STATUS_ECODE_PREFIX = "TIS_"
+NO_TIME_IN_STATUS_WORDS = ("time in status", "clickapp")
+
+
+def _user_id(user: Any) -> int | None:
+    return to_int(user.get("id")) if isinstance(user, dict) else None
+
+
+class TaskStatusHistoryStream(TaskPayloadStream):
+    """``GET /task/bulk_time_in_status/task_ids``: one request per batch of at most 100 tasks.
+
+    One record per (task, status the task has been in). ``total_minutes`` grows while the
+    status is current, so it is volatile (not hashed): a status's row changes only when it
+    becomes or stops being current, and the row written then carries the minutes at that moment.
+    """
+
+    name = "task_status_history"
+    path = "/task/bulk_time_in_status/task_ids"
+    primary_keys = ("task_id", "status")
+    tolerate_not_found = True
+    schema = build_schema(
+        th.PropertiesList(
+            th.Property("task_id", th.StringType, required=True),
+            th.Property("status", th.StringType, required=True),
+            th.Property("team_id", th.StringType),
+            th.Property("orderindex", th.IntegerType),
+            th.Property("type", th.StringType),
+            th.Property("color", th.StringType),
+            iso_property("since"),
+            th.Property("total_minutes", th.IntegerType),
+            th.Property("is_current", th.BooleanType),
+            iso_property("current_since"),
+        ),
+        volatile=("total_minutes",),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Workspaces whose bulk request said the ClickApp is off: not asked again this run.
+        self._teams_without_clickapp: set[str] = set()
+        self._clickapp_missing = False
+
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        """``task_ids`` repeated once per task of the batch (requests encodes a list so)."""
+        return {"task_ids": [task["task_id"] for task in self.changed_tasks(context)]}
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        """One bulk request for the batch, unless the workspace lacks the ClickApp."""
+        team_id = str((context or {}).get("team_id"))
+        if not self.changed_tasks(context) or team_id in self._teams_without_clickapp:
+            return
+        self._clickapp_missing = False
+        for row in self.request_records(context):
+            yield {**row, "team_id": team_id}
+        if self._clickapp_missing:
+            self._teams_without_clickapp.add(team_id)
+            self.logger.warning(
+                "task_status_history: workspace %s does not have the Total Time in Status "
+                "ClickApp enabled; no status history is read for it in this run.",
+                team_id,
+            )
+
+    def validate_response(self, response: requests.Response) -> None:
+        """A workspace without the ClickApp answers an error: remember it instead of failing."""
+        try:
+            super().validate_response(response)
+        except ClickUpFatalError:
+            if not self._says_clickapp_missing(response):
+                raise
+            self._clickapp_missing = True
+            response.clickup_json = {}  # type: ignore[attr-defined]
+
+    def _says_clickapp_missing(self, response: requests.Response) -> bool:
+        if response.status_code not in {400, 403}:
+            return False
+        body = self._error_body(response)
+        ecode = str(body.get("ECODE") or "")
+        err = str(body.get("err") or "").lower()
+        return ecode.startswith(NO_TIME_IN_STATUS_ECODE_PREFIX) or any(
+            word in err for word in NO_TIME_IN_STATUS_WORDS
+        )
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        """Rows of every task in the body (``{task_id: {current_status, status_history}}``)."""
+        body = getattr(response, "clickup_json", None) or {}
+        for task_id, times in body.items():
+            if not isinstance(times, dict):
+                continue
+            current = times.get("current_status") or {}
+            seen: set[str] = set()
+            for entry in times.get("status_history") or []:
+                status = entry.get("status") if isinstance(entry, dict) else None
+                if status is None or status in seen:
+                    continue
+                seen.add(status)
+                is_current = status == current.get("status")
+                total = entry.get("total_time") or {}
+                yield {
+                    "task_id": str(task_id),
+                    "status": status,
+                    "orderindex": to_int(entry.get("orderindex")),
+                    "type": entry.get("type"),
+                    "color": entry.get("color"),
+                    "since": ms_to_iso(total.get("since")),
+                    "total_minutes": to_int(total.get("by_minute")),
+                    "is_current": is_current,
+                    "current_since": (
+                        ms_to_iso((current.get("total_time") or {}).get("since"))
+                        if is_current
+                        else None
+                    ),
+                }
+
+
+class CommentsStream(TaskPayloadStream):
+    """``GET /task/{id}/comment`` for each task of the batch, all pages, newest first.
+
+    Not selected by default: it costs one request per changed task plus one per further 25
+    comments. A task deleted mid-run answers 404: skipped and counted.
+    """
+
+    name = "comments"
+    path = "/task/{task_id}/comment"
+    records_key = "comments"
+    primary_keys = ("id",)
+    selected_by_default = False
+    tolerate_not_found = True
+    schema = build_schema(
+        th.PropertiesList(
+            th.Property("id", th.StringType, required=True),
+            th.Property("task_id", th.StringType),
+            th.Property("team_id", th.StringType),
+            th.Property("comment_text", th.StringType),
+            th.Property("user_id", th.IntegerType),
+            iso_property("date"),
+            th.Property("resolved", th.BooleanType),
+            th.Property("assignee_id", th.IntegerType),
+            th.Property("assigned_by_id", th.IntegerType),
+            th.Property("reply_count", th.IntegerType),
+        )
+    )
+
+    def get_new_paginator(self) -> CommentPaginator:
+        """Newest first, 25 a page; older pages below the last comment."""
+        return CommentPaginator(COMMENTS_PAGE_SIZE)
+
+    def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
+        """``start`` and ``start_id`` of the previous page's last comment."""
+        if isinstance(next_page_token, CommentCursor):
+            return {"start": next_page_token.date, "start_id": next_page_token.id}
+        return {}
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        """Every comment of every task of the batch."""
+        for task in self.changed_tasks(context):
+            request = {"task_id": task["task_id"], "team_id": task["team_id"]}
+            for row in self.request_records(request):
+                yield {**row, "_task": request}
+
+    def transform_record(self, row: dict, context: Context | None) -> dict | None:
+        """Contract shape: people as user ids (no emails leave this stream)."""
+        task = row.get("_task") or {}
+        return {
+            "id": str(row["id"]),
+            "task_id": task.get("task_id"),
+            "team_id": task.get("team_id"),
+            "comment_text": row.get("comment_text"),
+            "user_id": _user_id(row.get("user")),
+            "date": ms_to_iso(row.get("date")),
+            "resolved": row.get("resolved"),
+            "assignee_id": _user_id(row.get("assignee")),
+            "assigned_by_id": _user_id(row.get("assigned_by")),
+            "reply_count": to_int(row.get("reply_count")),
+        }
