@@ -1,4 +1,4 @@
-"""Configuration of a sandbox instance: sizes, seed, rate limits and accepted tokens."""
+"""Configuration of a sandbox instance: sizes, seed, rate limits, accepted tokens, webhooks."""
 
 from __future__ import annotations
 
@@ -22,3 +22,8 @@ class SandboxConfig:
     rate_window_seconds: float = 60.0
     tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
     verbose: bool = False
+    # Webhook deliveries (see webhook_delivery.py); also settable at run time.
+    webhook_duplicate_rate: float = 0.0
+    webhook_reorder_rate: float = 0.0
+    webhook_timeout_seconds: float = 7.0
+    webhook_retry_delay_seconds: float = 1.0
