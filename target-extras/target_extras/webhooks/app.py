@@ -64,13 +64,22 @@ class ReceiverState:
     last_reload: float = 0.0
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def reload_keys(self, *, force: bool = False) -> bool:
-        """Reload the stored secrets (at most once a second); whether the database answered."""
+    async def reload_keys(self, *, newer_than: float | None = None) -> bool:
+        """Reload the stored secrets; whether the database answered.
+
+        ``newer_than`` (a ``time.monotonic()``): a reload that started after that moment is
+        good enough, so concurrent misses share one reload. Reloads are at least a second apart:
+        a caller waits for the next slot rather than judging a signature on stale secrets (a
+        401 makes ClickUp suspend the webhook at once).
+        """
         if not self.settings.secrets_from_database:
             return True
         async with self.reload_lock:
-            if not force and time.monotonic() - self.last_reload < RELOAD_INTERVAL_SECONDS:
+            if newer_than is not None and self.last_reload >= newer_than:
                 return self.db_keys_loaded
+            wait = self.last_reload + RELOAD_INTERVAL_SECONDS - time.monotonic()
+            if newer_than is not None and wait > 0:
+                await asyncio.sleep(wait)
             self.last_reload = time.monotonic()
             try:
                 stored = await self.store.load_keys()
@@ -140,10 +149,11 @@ async def receive(request: Request) -> JSONResponse:
     signature = request.headers.get("x-signature")
     if not signature:
         return _answer(401, started, request, bytes=len(raw), reason="missing X-Signature")
+    arrived = time.monotonic()
     secret_id = state.keyring.verify(raw, signature)
     if secret_id is None and state.settings.secrets_from_database:
         # Maybe a webhook registered since the last load: reload, then decide.
-        if not await state.reload_keys():
+        if not await state.reload_keys(newer_than=arrived):
             return _answer(
                 503, started, request, bytes=len(raw), reason="database unavailable (secrets)"
             )
@@ -192,7 +202,7 @@ async def health(request: Request) -> JSONResponse:
 async def _refresh_forever(state: ReceiverState) -> None:
     while True:
         await asyncio.sleep(state.settings.secrets_refresh_seconds)
-        await state.reload_keys(force=True)
+        await state.reload_keys()
 
 
 def create_app(
@@ -209,7 +219,7 @@ def create_app(
         state = ReceiverState(settings, the_store, configured, configured)
         app.state.receiver = state
         await the_store.open()
-        await state.reload_keys(force=True)
+        await state.reload_keys()
         refresher = asyncio.create_task(_refresh_forever(state))
         log.info(
             "receiver started",

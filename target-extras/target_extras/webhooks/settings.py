@@ -1,11 +1,15 @@
 """Settings of the webhook commands: defaults < config file < environment < command-line options.
 
+Webhook secrets are the exception: those of the config file and of ``CLICKUP_WEBHOOK_SECRETS``
+are all accepted (and the receiver adds those stored by the management command).
+
 The config file is JSON (like the target's). Secrets (webhook secrets, the database password,
 the ClickUp token) are read here and never printed: errors name the setting, not its value.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -104,10 +108,15 @@ def load_settings(
         raw.update(_read_config(config_path))
     for variable, name in ENVIRONMENT.items():
         value = env.get(variable, "").strip()
-        if value:
+        if value and name != "secrets":
             raw[name] = value
     raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    return _validate(raw, env)
+    settings = _validate(raw, env)
+    # Secrets add up: the config file's and CLICKUP_WEBHOOK_SECRETS's are all accepted.
+    extra = parse_secrets(env.get("CLICKUP_WEBHOOK_SECRETS", "").strip())
+    known = {k.secret for k in settings.keys}
+    keys = (*settings.keys, *(k for k in extra if k.secret not in known))
+    return dataclasses.replace(settings, keys=keys)
 
 
 def _read_config(path: Path) -> dict[str, t.Any]:
