@@ -4,7 +4,9 @@ Every wait is bounded so that an answer leaves well within ClickUp's 7 s: a conn
 awaited at most ``database_timeout_seconds``, a statement runs at most 3 s. While PostgreSQL is
 unreachable, calls raise :class:`DatabaseUnavailable` (the app answers 503, ClickUp retries); the
 pool gives up a reconnection attempt after a few seconds and starts a fresh one on the next
-request, so the receiver recovers on its own once the database is back.
+request, so the receiver recovers on its own once the database is back. Pooled connections are
+not pinged before use (that costs a round trip per delivery): a statement that fails on a
+connection that turned out to be broken is retried once on a fresh one.
 
 Rare administrative steps (creating the table, loading secrets) use a short-lived synchronous
 connection in a worker thread, which lets them share code with the management command.
@@ -103,7 +105,6 @@ class DeliveryStore:
             open=False,
             timeout=self.timeout,
             reconnect_timeout=RECONNECT_TIMEOUT_SECONDS,
-            check=AsyncConnectionPool.check_connection,
             kwargs=self.connect_kwargs(),
             name="webhook-receiver",
         )
@@ -193,6 +194,7 @@ class DeliveryStore:
             item.remote_addr,
         )
         for attempt in (1, 2):
+            conn = None
             try:
                 async with self.pool.connection(timeout=self.timeout) as conn:
                     cur = await conn.execute(self._insert, params)
@@ -205,7 +207,12 @@ class DeliveryStore:
                 if attempt == 2:
                     raise
                 await self.ensure_table()
-            except (PoolTimeout, psycopg.OperationalError) as exc:
+            except psycopg.OperationalError as exc:
+                # A pooled connection that died (server restart, idle timeout): one more try
+                # on a fresh one; the pool discards the broken one.
+                if attempt == 2 or conn is None or not conn.broken:
+                    raise DatabaseUnavailable(_reason(exc)) from None
+            except PoolTimeout as exc:
                 raise DatabaseUnavailable(_reason(exc)) from None
             except psycopg.DataError as exc:
                 raise RejectedByDatabase(_reason(exc)) from None
