@@ -273,3 +273,49 @@ def test_bad_json_config_file(tmp_path: t.Any) -> None:
     )
     assert result.returncode == 1 and "not valid JSON" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_dropped_table_is_created_again(database_url: str) -> None:
+    schema = f"hooks_{uuid.uuid4().hex[:8]}"
+    receiver = Receiver({"database_url": database_url, "schema": schema, "secrets": [SECRET_A]})
+    try:
+        assert receiver.post(delivery("wh-drop", "1"), SECRET_A).status_code == 200
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(f'drop table "{schema}".webhook_deliveries')
+        assert receiver.post(delivery("wh-drop", "2"), SECRET_A).status_code == 200
+        assert [r["history_item_ids"] for r in rows(database_url, schema)] == [["2"]]
+    finally:
+        receiver.stop()
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(f'drop schema if exists "{schema}" cascade')
+
+
+def test_a_role_with_insert_and_select_grants_is_enough(database_url: str) -> None:
+    from target_extras.webhooks import secret_store
+    from target_extras.webhooks.tables import ensure_deliveries
+
+    schema = f"hooks_{uuid.uuid4().hex[:8]}"
+    role = f"recv_{uuid.uuid4().hex[:8]}"
+    secret = "D" * 40
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        ensure_deliveries(conn, schema, ())
+        secret_store.save(
+            conn, schema, (), {"id": "wh-role", "team_id": 1, "endpoint": "e", "secret": secret}
+        )
+        conn.execute(f"create role {role} login")
+        conn.execute(f'grant usage on schema "{schema}" to {role}')
+        # SELECT for the delivery_id the INSERT returns.
+        conn.execute(f'grant insert, select on "{schema}".webhook_deliveries to {role}')
+        conn.execute(f'grant select on "{schema}".webhook_secrets to {role}')
+    as_role = psycopg.conninfo.make_conninfo(database_url, user=role)
+    receiver = Receiver({"database_url": as_role, "schema": schema})
+    try:
+        answer = receiver.post(delivery("wh-role", "1"), secret)
+        assert answer.status_code == 200, receiver.stderr[-1500:]
+        [row] = rows(database_url, schema)
+        assert row["secret_id"] == "wh-role"
+    finally:
+        receiver.stop()
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(f'drop schema "{schema}" cascade')
+            conn.execute(f"drop role {role}")

@@ -202,6 +202,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     warm = [(body("warmup", hooks[0][0], n), hooks[0][1]) for n in range(args.warmup)]
     with database() as database_url, receiver(database_url, schema, secrets) as (url, pid):
         asyncio.run(warm_up(url, [(data, signed(data, secret)) for data, secret in warm]))
+        load_before = os.getloadavg()[0]
         cpu_before = cpu_seconds(pid)
         result = asyncio.run(load(url, deliveries, args.rate))
         cpu = cpu_seconds(pid) - cpu_before
@@ -231,6 +232,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "send_rate": round((total - 1) / result["send_seconds"], 1) if total > 1 else None,
         "receiver_cpu_seconds": round(cpu, 2),
         "secrets": len(secrets),
+        # Other work on the machine shows up in the tail latencies: say how busy it was.
+        "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "cpus": os.cpu_count(),
         "database": "DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded pgserver",
     }
     summary["passed"] = (
@@ -249,6 +253,7 @@ def table(summary: dict[str, Any]) -> str:
         ("statuses", ", ".join(f"{k}: {v}" for k, v in summary["status_counts"].items())),
         ("latency p50 / p95 / p99 / max", f"{lat['p50']} / {lat['p95']} / {lat['p99']} / {lat['max']} ms"),
         ("receiver CPU", f"{summary['receiver_cpu_seconds']} s"),
+        ("load average (1 min)", f"{summary['load_average_1m']} on {summary['cpus']} CPUs"),
         ("passed", str(summary["passed"])),
     ]  # fmt: skip
     width = max(len(name) for name, _ in rows)

@@ -41,6 +41,7 @@ class JsonLineFormatter(logging.Formatter):
         if record.exc_info and record.levelno >= logging.ERROR:
             exc = record.exc_info[1]
             line["error"] = f"{type(exc).__name__}: {exc}"
+            line["traceback"] = self.formatException(record.exc_info)  # still one JSON line
         text = json.dumps(line, default=str, ensure_ascii=False)
         for secret in self.sensitive:
             if secret in text:

@@ -214,8 +214,12 @@ def _database_url(raw: dict[str, t.Any], env: t.Mapping[str, str]) -> str:
     if not isinstance(url, str):
         raise SettingsError("database_url must be a string.")
     url = url.replace("postgresql+psycopg://", "postgresql://", 1)
-    if not url.startswith(("postgresql://", "postgres://")):
-        raise SettingsError("database_url must start with postgresql:// (value not shown).")
+    is_uri = url.startswith(("postgresql://", "postgres://"))
+    if not is_uri and ("://" in url or "=" not in url):
+        raise SettingsError(
+            "database_url must start with postgresql:// (or be a libpq key=value string; "
+            "value not shown)."
+        )
     try:
         psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:
