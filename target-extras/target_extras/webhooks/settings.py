@@ -27,7 +27,8 @@ DEFAULT_AIRBYTE_SCHEMAS = ("airbyte_raw", "airbyte_internal")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]{0,62}$")
 _PG_ENVIRONMENT = ("PGHOST", "PGDATABASE", "PGUSER", "PGSERVICE", "PGPORT")
 
-# Environment variable -> setting. DATABASE_URL is the variable the rest of the project uses.
+# Environment variable -> setting, in order: a later variable wins over an earlier one, so the
+# receiver's own CLICKUP_WEBHOOKS_DATABASE_URL beats DATABASE_URL, the project-wide one.
 ENVIRONMENT: dict[str, str] = {
     "DATABASE_URL": "database_url",
     "CLICKUP_WEBHOOKS_DATABASE_URL": "database_url",
@@ -40,7 +41,6 @@ ENVIRONMENT: dict[str, str] = {
     "CLICKUP_API_TOKEN": "clickup_api_token",
     "CLICKUP_BASE_URL": "clickup_base_url",
 }
-# Later entries win: the specific variable beats the project-wide DATABASE_URL.
 KNOWN = {
     "database_url",
     "schema",

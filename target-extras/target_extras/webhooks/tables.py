@@ -1,6 +1,6 @@
 """The webhook tables (deliveries and secrets): DDL, created if missing, behind the Airbyte guard.
 
-Creation takes a transaction-scoped advisory lock so that several receivers (or a receiver and
+Connections passed in must be in autocommit mode. Creation takes a transaction-scoped advisory lock so that several receivers (or a receiver and
 the management command) starting together do not race on ``CREATE TABLE IF NOT EXISTS``.
 """
 
@@ -56,8 +56,9 @@ comment on table {table} is
 """
 
 
-def _create(pg: psycopg.Connection, schema: str, airbyte_schemas: tuple[str, ...], name: str,
-            ddl: str) -> None:  # fmt: skip
+def _create(
+    pg: psycopg.Connection, schema: str, airbyte_schemas: tuple[str, ...], name: str, ddl: str
+) -> None:
     check_schema(schema, airbyte_schemas, what=f"the {name} table")
     check_table(pg, schema, name, stream=name)
     if _exists(pg, schema, name):
