@@ -21,6 +21,7 @@ from clickup_sandbox.handlers.common import ApiError, ApiRequest
 from clickup_sandbox.model import State
 from clickup_sandbox.ratelimit import RateDecision, RateLimiter
 from clickup_sandbox.stats import Stats
+from clickup_sandbox.webhook_delivery import WebhookDispatcher
 
 UNMATCHED = "unmatched"
 
@@ -68,14 +69,17 @@ class SandboxApp:
         self.faults = FaultInjector()
         self.stats = Stats()
         self.tokens: dict[str, int] = dict.fromkeys(config.tokens, OWNER_USER_ID)
+        self.webhooks = WebhookDispatcher(config, self.lock, lambda: self.state)
 
     def regenerate(self) -> None:
-        """Rebuild the workspace from the original seed; clear rate windows and fault rules."""
+        """Rebuild the workspace from the original seed; clear rate windows, fault rules and
+        webhook deliveries."""
         fresh = generate(self.config)
         with self.lock:
             self.state = fresh
         self.limiter.reset()
         self.faults.clear()
+        self.webhooks.reset()
 
     def rate_key(self, auth_header: str | None) -> str:
         """The budget a request is charged to: its token (or the empty string)."""

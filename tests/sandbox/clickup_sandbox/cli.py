@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     spend.add_argument("--per-window", type=float, required=True, help="requests per window")
     spend.add_argument("--window-seconds", type=float, default=60.0)
     spend.add_argument("--token", default=DEFAULT_TOKEN)
+    hooks = serve.add_argument_group("webhook deliveries")
+    hooks.add_argument("--webhook-duplicate-rate", type=float, default=0.0, help="share sent twice")
+    hooks.add_argument("--webhook-reorder-rate", type=float, default=0.0, help="share reordered")
+    hooks.add_argument("--webhook-timeout-seconds", type=float, default=7.0)
+    hooks.add_argument(
+        "--webhook-retry-delay-seconds", type=float, default=1.0, help="first retry; doubles"
+    )
     return parser
 
 
@@ -101,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         tokens=tuple(dict.fromkeys([DEFAULT_TOKEN, *args.token])),
         verbose=args.verbose,
         no_time_in_status=_no_time_in_status(args.no_time_in_status),
+        webhook_duplicate_rate=args.webhook_duplicate_rate,
+        webhook_reorder_rate=args.webhook_reorder_rate,
+        webhook_timeout_seconds=args.webhook_timeout_seconds,
+        webhook_retry_delay_seconds=args.webhook_retry_delay_seconds,
     )
     started = time.perf_counter()
     server = SandboxServer(config).start()

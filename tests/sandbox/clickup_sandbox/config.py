@@ -1,4 +1,4 @@
-"""Configuration of a sandbox instance: sizes, seed, rate limits and accepted tokens."""
+"""Configuration of a sandbox instance: sizes, seed, rate limits, accepted tokens, webhooks."""
 
 from __future__ import annotations
 
@@ -24,3 +24,8 @@ class SandboxConfig:
     verbose: bool = False
     #: Workspaces without the Total Time in Status ClickApp (team ids; ``"*"`` for all).
     no_time_in_status: tuple[str, ...] = ()
+    # Webhook deliveries (see webhook_delivery.py); also settable at run time.
+    webhook_duplicate_rate: float = 0.0
+    webhook_reorder_rate: float = 0.0
+    webhook_timeout_seconds: float = 7.0
+    webhook_retry_delay_seconds: float = 1.0

@@ -1,4 +1,5 @@
-"""The control API under /_sandbox (no auth, not rate limited): stats, export, mutate, faults."""
+"""The control API under /_sandbox (no auth, not rate limited): stats, export, mutate, faults,
+webhook deliveries."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from clickup_sandbox.app import SandboxApp, now_ms
 from clickup_sandbox.export import export
 from clickup_sandbox.faults import FaultRule, FaultRuleError
 from clickup_sandbox.mutate import MutationError, Mutator
+from clickup_sandbox.webhook_control import handle_webhooks
 
 
 def handle(app: SandboxApp, method: str, path: str, raw_body: bytes) -> tuple[int, Any]:
@@ -19,7 +21,7 @@ def handle(app: SandboxApp, method: str, path: str, raw_body: bytes) -> tuple[in
         return 400, {"error": "body is not valid JSON"}
     key = (method, path.rstrip("/"))
     if key == ("GET", "/_sandbox/stats"):
-        return 200, app.stats.snapshot()
+        return 200, {**app.stats.snapshot(), "webhooks": app.webhooks.stats()}
     if key == ("POST", "/_sandbox/stats/reset"):
         app.stats.reset()
         return 200, {"ok": True}
@@ -38,6 +40,8 @@ def handle(app: SandboxApp, method: str, path: str, raw_body: bytes) -> tuple[in
     if key == ("DELETE", "/_sandbox/faults"):
         app.faults.clear()
         return 200, {"ok": True}
+    if key[1].startswith(("/_sandbox/webhook_events", "/_sandbox/webhooks")):
+        return handle_webhooks(app, *key, body)
     if key == ("GET", "/_sandbox/config"):
         cfg = app.config
         return 200, {
@@ -65,10 +69,13 @@ def _mutate(app: SandboxApp, body: Any) -> tuple[int, Any]:
     if kinds is not None and (not isinstance(kinds, list) or not kinds):
         return 400, {"error": "kinds must be a non-empty array"}
     with app.lock:
+        before = app.webhooks.snapshot(app.state)
         try:
-            return 200, Mutator(app.state, seed, now_ms).run(count, kinds)
+            result = Mutator(app.state, seed, now_ms).run(count, kinds)
         except MutationError as exc:
             return 400, {"error": str(exc)}
+        app.webhooks.publish(app.state, before)
+        return 200, result
 
 
 def _add_faults(app: SandboxApp, body: Any) -> tuple[int, Any]:

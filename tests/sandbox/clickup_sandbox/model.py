@@ -249,7 +249,7 @@ class TaskTemplate:
 
 @dataclass(slots=True)
 class Webhook:
-    """A registered webhook (deliveries are not sent yet; the secret is kept for them)."""
+    """A registered webhook; ``status`` is active, failing or suspended (webhook_delivery.py)."""
 
     id: str
     user_id: int

@@ -65,6 +65,7 @@ ROUTES: list[Route] = [
     _route("GET", "/team/{team_Id}/time_entries/{timer_id}", time_entries.single_entry),
     _route("GET", "/team/{team_id}/webhook", webhooks.list_hooks),
     _route("POST", "/team/{team_id}/webhook", webhooks.create, mutates=True),
+    _route("PUT", "/webhook/{webhook_id}", webhooks.update, mutates=True),
     _route("DELETE", "/webhook/{webhook_id}", webhooks.delete, mutates=True),
 ]
 

@@ -218,6 +218,7 @@ class SandboxServer:
             self._httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self.app.webhooks.stop()
         self._httpd = None
         self._thread = None
 

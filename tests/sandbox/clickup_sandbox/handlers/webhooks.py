@@ -1,4 +1,7 @@
-"""Webhook registration: create, list (the caller's own) and delete. Deliveries come later."""
+"""Webhook registration: create, list (the caller's own), update (reactivate) and delete.
+
+Deliveries are sent by ``webhook_delivery.py``.
+"""
 
 from __future__ import annotations
 
@@ -63,6 +66,32 @@ def list_hooks(state: State, req: ApiRequest) -> Any:
             if w.team_id == ws.id and w.user_id == req.user_id
         ]
     }
+
+
+def update(state: State, req: ApiRequest) -> Any:
+    """PUT /webhook/{webhook_id} with ``{endpoint, events, status}``; ``status: active``
+    reactivates a failing or suspended webhook and zeroes its ``fail_count``."""
+    hook = state.webhooks.get(req.params["webhook_id"])
+    if hook is None or hook.user_id != req.user_id:
+        raise ApiError(404, "Webhook not found", "OAUTH_172")
+    body = req.body if isinstance(req.body, dict) else None
+    if body is None:
+        raise bad_request("Body must be a JSON object", "INPUT_002")
+    endpoint = body.get("endpoint", hook.endpoint)
+    events = body.get("events", hook.events)
+    if isinstance(events, str):  # the spec's example sends "*"
+        events = [e.strip() for e in events.split(",") if e.strip()]
+    if not isinstance(endpoint, str) or not endpoint:
+        raise bad_request("endpoint must be a non-empty string", "OAUTH_140")
+    if not isinstance(events, list) or not events or not all(isinstance(e, str) for e in events):
+        raise bad_request("events must be a non-empty array of event names", "OAUTH_141")
+    status = body.get("status")
+    if status not in (None, "active"):
+        raise bad_request("status can only be set to active", "OAUTH_173")
+    hook.endpoint, hook.events = endpoint, list(events)
+    if status == "active":
+        hook.status, hook.fail_count = "active", 0
+    return {"id": hook.id, "webhook": serialize.webhook(hook)}
 
 
 def delete(state: State, req: ApiRequest) -> Any:
