@@ -12,12 +12,13 @@ INSTALL_STAMP := $(VENV)/.installed
 INSTALL_INPUTS := requirements-dev.txt meltano.yml tap-clickup-extended/pyproject.toml \
 	target-extras/pyproject.toml tests/sandbox/pyproject.toml
 
-.PHONY: help install demo run test test-fast lint format psql db-start db-stop clean
+.PHONY: help install demo run test test-fast lint format psql db-start db-stop clean webhooks
 
 help:
 	@echo "make demo      run the whole pipeline on the embedded PostgreSQL and the ClickUp sandbox"
 	@echo "make test      run every test (installs what it needs)"
 	@echo "make run       run the pipeline against ClickUp (CLICKUP_API_TOKEN) and DATABASE_URL or the embedded database"
+	@echo "make webhooks  the signed ClickUp webhook receiver (DATABASE_URL or the embedded database)"
 	@echo "make psql      open psql on the embedded database"
 	@echo "make db-stop   stop the embedded database"
 	@echo "make lint      ruff"
@@ -51,6 +52,10 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+webhooks: install
+	DATABASE_URL=$${DATABASE_URL:-$$($(BIN)/python -m orchestrate.embedded_postgres url)} \
+		$(BIN)/target-extras-webhooks serve --host $${WEBHOOKS_HOST:-127.0.0.1} --port $${WEBHOOKS_PORT:-8080}
 
 psql: install
 	@$(BIN)/python -m orchestrate.embedded_postgres psql
