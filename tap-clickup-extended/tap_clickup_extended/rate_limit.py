@@ -7,12 +7,17 @@ for other consumers of the same token (Airbyte). When the server says nothing is
 us, the limiter blocks until the reset, so the tap never sends a request it expects to be
 throttled.
 
+Within a server window the limiter does not burst: it spreads what is left for it evenly
+over the time to the reset (``pace``), so a client that starts later in the window (Airbyte)
+still finds budget, and alone the tap runs at the full rate without idling at the end of a
+window.
+
 Another client spending the same token between two of our requests makes the server's
 budget shrink faster than our own requests explain. The limiter measures that rate from
 consecutive responses of one window and, before each request, projects what the other
-client has spent since the last response; when the projection leaves less than one
-request (plus one spare while another client is active), it waits for the window's reset
-instead of collecting a 429.
+client has spent since the last response and will spend until the reset; our share is the
+rest (minus one spare while another client is active). When no share is left it waits for
+the window's reset instead of collecting a 429.
 
 Written here rather than taken from ``pyrate-limiter``: that library enforces fixed rates
 on its own clock, while this budget is set by the server (headers, resets, other clients)
@@ -82,6 +87,7 @@ class RateLimiter:
         self._updated_at = clock()
         self._blocked_until: float | None = None
         self._view: ServerView | None = None
+        self._last_sent_at: float | None = None
         #: Requests per second other clients spend of the same token (0 when alone).
         self.other_rate = 0.0
 
@@ -119,17 +125,35 @@ class RateLimiter:
         self._refill(now)
         if self._blocked_until is not None:
             return self._blocked_until - now
-        usable = self.projected_usable(now)
-        spare = 1 if self.other_rate > 0 else 0
-        if usable is not None and usable - spare < 1:
+        share = self.projected_share(now)
+        if share is not None and share < 1:
             view = self._view
             assert view is not None
             self._tokens = 0.0
             self._blocked_until = self._reset_deadline(now, view.reset_at)
             return self._blocked_until - now
-        if self._tokens >= 1:
+        if self._tokens < 1:
+            return (1 - self._tokens) / self.refill_per_second
+        return self.pace(now, share)
+
+    def projected_share(self, now: float) -> float | None:
+        """Requests left for us until the reset, after other clients' projected spending."""
+        usable = self.projected_usable(now)
+        view = self._view
+        if usable is None or view is None:
+            return None
+        spare = 1 if self.other_rate > 0 else 0
+        time_left = max(0.0, view.reset_at - now) if view.reset_at is not None else 0.0
+        return usable - self.other_rate * time_left - spare
+
+    def pace(self, now: float, share: float | None) -> float:
+        """Seconds until our share, spread evenly over the time to the reset, allows a request."""
+        view = self._view
+        if share is None or view is None or view.reset_at is None or self._last_sent_at is None:
             return 0.0
-        return (1 - self._tokens) / self.refill_per_second
+        # ``share`` requests plus the gap before the reset: the last one is not sent at the edge.
+        interval = max(0.0, view.reset_at - self._last_sent_at) / (share + 1)
+        return max(0.0, self._last_sent_at + interval - now)
 
     def acquire(self) -> float:
         """Wait until a request may be sent, take one token, and return the seconds waited."""
@@ -138,6 +162,7 @@ class RateLimiter:
             self._sleep(pause)
             waited += pause
         self._tokens -= 1
+        self._last_sent_at = self._clock()
         if self._view is not None:
             self._view.sent_since += 1
         return waited

@@ -256,11 +256,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_raw(self, status: int, raw: bytes, fault: Fault | None = None) -> None:
         reset_in = fault.reset_in if fault and fault.reset_in is not None else 60
-        remaining = fault.remaining if fault and fault.remaining is not None else 99
+        # A plan of 6,000 a minute (as the tests' config says) that never runs low on its own.
+        remaining = fault.remaining if fault and fault.remaining is not None else 5999
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(raw)))
-        self.send_header("X-RateLimit-Limit", "100")
+        self.send_header("X-RateLimit-Limit", "6000")
         self.send_header("X-RateLimit-Remaining", str(remaining))
         self.send_header("X-RateLimit-Reset", str(int(time.time() + reset_in)))
         self.end_headers()

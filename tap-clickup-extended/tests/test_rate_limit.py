@@ -41,13 +41,30 @@ def test_reserve_shrinks_the_bucket() -> None:
     assert rl.delay() == pytest.approx(0.8)  # 75/min
 
 
-def test_headers_cap_the_bucket_when_another_consumer_spends() -> None:
+def test_headers_cap_the_bucket_and_what_is_left_is_spread_to_the_reset() -> None:
     clock = Clock()
     rl = limiter(clock, per_minute=100)
-    rl.observe({"X-RateLimit-Remaining": "3", "X-RateLimit-Reset": str(clock.now + 40)})
+    start = clock.now
+    rl.observe({"X-RateLimit-Remaining": "3", "X-RateLimit-Reset": str(start + 40)})
     assert rl.tokens == pytest.approx(3)
+    sent_at = []
     for _ in range(3):
-        assert rl.acquire() == 0
+        rl.acquire()
+        sent_at.append(clock.now - start)
+    # Evenly spaced, the last one before the reset: no burst that would starve another client.
+    assert sent_at == pytest.approx([0, 40 / 3, 80 / 3])
+
+
+def test_alone_a_whole_window_is_paced_at_the_rate() -> None:
+    clock = Clock()
+    rl = limiter(clock, per_minute=100)
+    start = clock.now
+    reset = start + 60
+    for remaining in range(99, 49, -1):
+        rl.acquire()
+        rl.observe(_headers(remaining, reset))
+    # Fifty requests in about half the window: 0.6 s apart, the budget's own rate.
+    assert clock.now - start == pytest.approx(49 * 0.6, rel=0.05)
 
 
 def test_nothing_left_waits_until_reset_plus_margin() -> None:
@@ -104,6 +121,11 @@ def _headers(remaining: int, reset: float, limit: int = 100) -> dict[str, str]:
     }
 
 
+def _headers_float(remaining: float, reset: float) -> dict[str, str]:
+    return {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": f"{remaining:.3f}",
+            "X-RateLimit-Reset": str(int(reset))}  # fmt: skip
+
+
 def test_alone_the_other_client_rate_stays_zero() -> None:
     clock = Clock()
     rl = limiter(clock, per_minute=100)
@@ -118,21 +140,26 @@ def test_alone_the_other_client_rate_stays_zero() -> None:
 def test_another_client_spending_is_measured_and_projected() -> None:
     clock = Clock()
     rl = limiter(clock, per_minute=100)
-    reset = clock.now + 60
-    remaining = 100
+    start = clock.now
+    reset = start + 60
+    remaining = 100.0
     for _ in range(20):
+        before = clock.now
         rl.acquire()
         remaining -= 1  # ours
-        clock.now += 1.0
-        remaining -= 2  # the other client's two requests in that second
-        rl.observe(_headers(remaining, reset))
-    assert rl.other_rate == pytest.approx(2.0, rel=0.05)
-    # 40 left; after 19 more idle seconds the other client has spent about 38 of them:
-    clock.now += 19
-    assert rl.projected_usable(clock.now) == pytest.approx(2.0, abs=0.2)
-    assert rl.acquire() == 0  # two left: one for this request, one spare
-    clock.now += 1
-    # About -1 left now: the next request waits for the reset (plus the margin).
+        clock.now += 0.1
+        remaining -= 0.5 * (clock.now - before)  # the other client: 30 requests a minute
+        rl.observe(_headers_float(remaining, reset))
+    assert rl.other_rate == pytest.approx(0.5, rel=0.05)
+    # What the other client will spend until the reset is not ours to take.
+    share = rl.projected_share(clock.now)
+    assert share == pytest.approx(remaining - 0.5 * (reset - clock.now) - 1, abs=0.5)
+    # ... and our share is spread over the rest of the window, not sent at once.
+    assert 0 < rl.delay() < reset - clock.now
+    # Three left with 10 s to go: the other client will take about five, so the next request
+    # waits for the reset (plus the margin) rather than collect a 429.
+    clock.now = reset - 10
+    rl.observe(_headers_float(3, reset))
     before = clock.now
     assert rl.acquire() == pytest.approx(reset + 0.5 - before)
 
