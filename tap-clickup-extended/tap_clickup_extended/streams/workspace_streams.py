@@ -25,6 +25,9 @@ class WorkspacesStream(ClickUpStream):
     schema = build_schema(
         th.PropertiesList(
             th.Property("id", th.StringType, required=True),
+            # The same id again, so every full-table stream carries team_id: the target scopes
+            # ACTIVATE_VERSION deletions to the workspaces a run read (data-contracts §2).
+            th.Property("team_id", th.StringType),
             th.Property("name", th.StringType),
             th.Property("color", th.StringType),
             th.Property("avatar", th.StringType),
@@ -57,6 +60,7 @@ class WorkspacesStream(ClickUpStream):
         self._members_by_team[str(row.get("id"))] = list(row.get("members") or [])
         return {
             "id": id_str(row.get("id")),
+            "team_id": id_str(row.get("id")),
             "name": row.get("name"),
             "color": row.get("color"),
             "avatar": row.get("avatar"),
