@@ -19,6 +19,7 @@ from singer_sdk.sql import SQLTarget
 
 from target_extras import airbyte_guard
 from target_extras.connector import ExtrasConnector
+from target_extras.message_reader import MessageReader
 from target_extras.progress import RunProgress
 from target_extras.run_log import RunLog
 from target_extras.sink import DEFAULT_SCHEMA, ExtrasSink
@@ -37,6 +38,7 @@ class TargetExtras(SQLTarget):
 
     name = "target-extras"
     default_sink_class = ExtrasSink
+    message_reader_class = MessageReader
 
     capabilities: t.ClassVar[list[CapabilitiesEnum]] = [
         PluginCapabilities.ABOUT,
