@@ -25,6 +25,7 @@ import msgspec
 
 _encoder = msgspec.json.Encoder(decimal_format="number", order="sorted")
 _INF = (float("inf"), float("-inf"))
+_MAX_INT_DIGITS = 1000
 
 
 class NulCounter:
@@ -61,7 +62,9 @@ def canonical_number(value: decimal.Decimal | float) -> int | decimal.Decimal | 
         return int(value) if value.is_integer() else value
     if not value.is_finite():
         return None
-    if value == value.to_integral_value():
+    # Huge integral decimals (1E+5000) stay Decimal: Python refuses ints of that many digits
+    # as text, and PostgreSQL reports the overflow.
+    if value == value.to_integral_value() and value.adjusted() < _MAX_INT_DIGITS:
         return int(value)
     return value.normalize()
 

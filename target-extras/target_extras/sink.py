@@ -10,18 +10,20 @@ import time
 import typing as t
 import uuid
 
+import psycopg
 from singer_sdk.sql import SQLSink
 
 from target_extras import airbyte_guard, type_mapping
 from target_extras.connector import ExtrasConnector
 from target_extras.copy_loader import StagedRow, load_batch
-from target_extras.errors import SchemaEvolutionError
+from target_extras.errors import InvalidRecordError, SchemaEvolutionError
 from target_extras.landing_table import LandingTable, ensure_landing_table, wanted_columns
 from target_extras.message_reader import NUL_COUNT_KEY
 from target_extras.record_validator import RecordValidator
 from target_extras.staging import RowStager
 from target_extras.version_deletes import (
     delete_missing_keys,
+    newer_version_activated,
     remember_staged_keys,
     version_was_seen,
 )
@@ -148,10 +150,19 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
             return
         started = time.monotonic()
         batch_id = uuid.uuid4()
-        with self.connector.transaction() as pg:
-            inserted = load_batch(pg, self.landing, rows, batch_id)
-            if any(row[-1] is not None for row in rows):
-                remember_staged_keys(pg, self.landing)
+        try:
+            with self.connector.transaction() as pg:
+                inserted = load_batch(pg, self.landing, rows, batch_id)
+                if any(row[-1] is not None for row in rows):
+                    remember_staged_keys(pg, self.landing)
+        except psycopg.errors.DataError as exc:
+            where = f" ({exc.diag.context.strip()[:200]})" if exc.diag.context else ""
+            msg = (
+                f"stream '{self.stream_name}': PostgreSQL rejected a value of the batch: "
+                f"{exc.diag.message_primary}{where}; nothing of this batch of {len(rows)} "
+                "records was stored. Fix the value in the tap and rerun."
+            )
+            raise InvalidRecordError(" ".join(msg.split())) from None
         removed = context.get("nul_removed", 0)
         totals = self._progress.add(
             self.stream_name,
@@ -198,6 +209,14 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
             if not version_was_seen(pg, self.landing, new_version):
                 self.logger.info(
                     "stream '%s': ACTIVATE_VERSION %s announces a version (no records of it yet).",
+                    self.stream_name,
+                    new_version,
+                )
+                return
+            if newer_version_activated(pg, self.landing, new_version):
+                self.logger.info(
+                    "stream '%s': ACTIVATE_VERSION %s is older than a version already "
+                    "activated (a replay); nothing deleted.",
                     self.stream_name,
                     new_version,
                 )

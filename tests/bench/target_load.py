@@ -77,7 +77,8 @@ def _run(name: str, command: list[str], config: dict[str, t.Any], input_path: Pa
     config_path = workdir / f"{name}.config.json"
     config_path.write_text(json.dumps(config))
     config_path.chmod(0o600)
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    # Bytecode caches allowed: both targets start like an installed tool does.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     measured = run_measured(
         [*command, "--config", str(config_path)],
         stdin=input_path,
