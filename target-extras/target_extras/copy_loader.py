@@ -45,7 +45,7 @@ TABLE_VERSION = "_extras_table_version"
 PREV_HASH = "_extras_prev_hash"
 PREV_AT = "_extras_prev_at"
 
-StagedRow = tuple[t.Any, ...]
+StagedRow = list[t.Any]
 """Property values in ``LandingTable.columns`` order, then extracted_at, hash, seq, version."""
 
 

@@ -145,6 +145,13 @@ def test_activate_version_marks_missing_keys_deleted(landing: Landing) -> None:
         ("2",),
         ("3",),
     ]
+    # Replaying the older sync (version 2) afterwards deletes nothing: version 3 is newer.
+    assert landing.run(second_input).returncode == 0
+    assert landing.query("select count(*) from {s}.tasks__current") == [(3,)]
+    assert landing.query(
+        "select count(*), max(_extras_extracted_at) = '2026-05-02T00:00:00Z' from {s}.tasks "
+        "where _extras_deleted_at is not null"
+    ) == [(1, True)]  # the deletion is stamped with the time of the sync that saw it
 
 
 def test_run_log_records_each_run(landing: Landing) -> None:
