@@ -52,3 +52,7 @@ class UnknownStreamError(InvalidInputError, RecordsWithoutSchemaException):
 
 class MissingKeyError(InvalidInputError, MissingKeyPropertiesError):
     """A RECORD without one of its stream's key properties."""
+
+
+class BatchRejectedError(ExtrasError):
+    """PostgreSQL refused a value of a batch; the batch was rolled back."""

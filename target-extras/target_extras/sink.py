@@ -16,7 +16,7 @@ from singer_sdk.sql import SQLSink
 from target_extras import airbyte_guard, type_mapping
 from target_extras.connector import ExtrasConnector
 from target_extras.copy_loader import StagedRow, load_batch
-from target_extras.errors import InvalidRecordError, SchemaEvolutionError
+from target_extras.errors import BatchRejectedError, SchemaEvolutionError
 from target_extras.landing_table import LandingTable, ensure_landing_table, wanted_columns
 from target_extras.message_reader import NUL_COUNT_KEY
 from target_extras.record_validator import RecordValidator
@@ -34,6 +34,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.sinks.core import BaseJSONSchemaValidator
     from singer_sdk.target_base import Target
 
+    from target_extras.batch_pipeline import BatchPipeline
     from target_extras.progress import RunProgress
 
 DEFAULT_SCHEMA = "clickup_extras"
@@ -56,6 +57,7 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
     ) -> None:
         """Create the sink; the landing table is prepared in :meth:`setup`."""
         self._progress: RunProgress = target.progress  # type: ignore[attr-defined]
+        self._pipeline: BatchPipeline = target.pipeline  # type: ignore[attr-defined]
         super().__init__(target, stream_name, schema, key_properties, connector)
         self.landing = LandingTable(
             stream=stream_name,
@@ -79,7 +81,11 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
         return self._key_properties
 
     def setup(self) -> None:
-        """Check the Airbyte guard, then create or evolve the landing table and its view."""
+        """Check the Airbyte guard, then create or evolve the landing table and its view.
+
+        Batches still loading (of an earlier schema of the stream) are committed first.
+        """
+        self._pipeline.wait()
         landing = self.landing
         airbyte_guard.check_schema(
             landing.schema,
@@ -144,10 +150,16 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
         rows.append(values)
 
     def process_batch(self, context: dict) -> None:
-        """Load the pending batch in one transaction and log what it changed."""
+        """Hand the pending batch to the loader thread (see :mod:`target_extras.batch_pipeline`)."""
         rows: list[StagedRow] = context.get("rows", [])
         if not rows:
             return
+        removed = context.get("nul_removed", 0)
+        context["rows"] = []
+        self._pipeline.submit(lambda: self._load(rows, removed))
+
+    def _load(self, rows: list[StagedRow], removed: int) -> None:
+        """Load one batch in one transaction and log what it changed (on the loader thread)."""
         started = time.monotonic()
         batch_id = uuid.uuid4()
         try:
@@ -162,8 +174,7 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
                 f"{exc.diag.message_primary}{where}; nothing of this batch of {len(rows)} "
                 "records was stored. Fix the value in the tap and rerun."
             )
-            raise InvalidRecordError(" ".join(msg.split())) from None
-        removed = context.get("nul_removed", 0)
+            raise BatchRejectedError(" ".join(msg.split())) from None
         totals = self._progress.add(
             self.stream_name,
             rows_received=len(rows),
@@ -188,15 +199,16 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
             totals.rows_received,
             totals.rows_inserted,
         )
-        context["rows"] = []
 
     # ACTIVATE_VERSION ----------------------------------------------------------------------
 
     def activate_version(self, new_version: int) -> None:
         """Mark keys missing from a completed table version as deleted.
 
-        The target drains this sink before calling, so every record of the version is stored.
+        The target drains this sink before calling; waiting for the loader makes sure every
+        record of the version is stored.
         """
+        self._pipeline.wait()
         if not self.landing.key_properties:
             self.logger.info(
                 "stream '%s': ACTIVATE_VERSION %s accepted; the stream has no key properties, "
