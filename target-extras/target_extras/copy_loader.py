@@ -136,7 +136,19 @@ def keyed_insert_sql(landing: LandingTable) -> sql.Composed:
             order by t.{row_id} desc
             limit 1
         ) as asof on true
-        where case
+        left join lateral (
+            -- A lateral probe, not NOT EXISTS: the planner would answer NOT EXISTS with a hash
+            -- anti join that reads the whole history table for every batch.
+            select true as found
+            from {table} as seen
+            where {seen_match}
+              and seen.{hash} = s.{hash}
+              and seen.{extracted_at} = s.{extracted_at}
+              and seen.{deleted_at} is null
+            limit 1
+        ) as seen on true
+        where seen.found is null
+        and case
             when coalesce(s.{extracted_at} <= latest.{extracted_at}, false) then
                 asof.{hash} is distinct from s.{hash} or asof.{deleted_at} is not null
             when s.{prev_hash} is not null
@@ -145,14 +157,6 @@ def keyed_insert_sql(landing: LandingTable) -> sql.Composed:
             else
                 latest.{hash} is distinct from s.{hash} or latest.{deleted_at} is not null
         end
-        and not exists (
-            select 1
-            from {table} as seen
-            where {seen_match}
-              and seen.{hash} = s.{hash}
-              and seen.{extracted_at} = s.{extracted_at}
-              and seen.{deleted_at} is null
-        )
         order by s.{seq}
         """
     ).format(
@@ -184,7 +188,10 @@ def keyless_insert_sql(landing: LandingTable) -> sql.Composed:
         from (
             select distinct on (st.{hash}) st.* from {stage} as st order by st.{hash}, st.{seq}
         ) as s
-        where not exists (select 1 from {table} as t where t.{hash} = s.{hash})
+        left join lateral (
+            select true as found from {table} as t where t.{hash} = s.{hash} limit 1
+        ) as seen on true
+        where seen.found is null
         order by s.{seq}
         """
     ).format(
