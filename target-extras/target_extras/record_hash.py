@@ -10,8 +10,9 @@ The hash is the SHA-256 hex digest of the canonical JSON of the record's declare
 non-volatile properties whose value is not null: keys sorted, compact separators, UTF-8 (no
 ``\\u`` escapes beyond those JSON requires), decimals written exactly. Absent and null are the
 same, so adding a nullable property to a stream does not create history on its own. msgspec
-writes this JSON (sorted keys and exact decimals in C); it is about ten times faster than
-singer-sdk's simplejson serializer, which dominated the per-record cost.
+writes this JSON (sorted keys and exact decimals in C); it is over ten times faster than
+singer-sdk's simplejson serializer this module used before, byte for byte the same output for
+ASCII text.
 """
 
 from __future__ import annotations

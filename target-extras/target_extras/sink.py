@@ -11,12 +11,13 @@ import typing as t
 import uuid
 
 import psycopg
+import sqlalchemy as sa
 from singer_sdk.sql import SQLSink
 
 from target_extras import airbyte_guard, type_mapping
-from target_extras.connector import ExtrasConnector
+from target_extras.connector import ExtrasConnector, first_lines
 from target_extras.copy_loader import StagedRow, load_batch
-from target_extras.errors import BatchRejectedError, SchemaEvolutionError
+from target_extras.errors import BatchRejectedError, ConnectionFailedError, SchemaEvolutionError
 from target_extras.landing_table import LandingTable, ensure_landing_table, wanted_columns
 from target_extras.message_reader import NUL_COUNT_KEY
 from target_extras.record_validator import RecordValidator
@@ -175,6 +176,15 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
                 "records was stored. Fix the value in the tap and rerun."
             )
             raise BatchRejectedError(" ".join(msg.split())) from None
+        except (psycopg.OperationalError, sa.exc.OperationalError) as exc:
+            cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+            reason = first_lines(cause or exc, self.connector.url.password)
+            msg = (
+                f"stream '{self.stream_name}': lost the connection to PostgreSQL at "
+                f"{self.connector.location} while loading a batch ({reason}); nothing of this "
+                "batch was stored. Rerun from the last state once the database is back."
+            )
+            raise ConnectionFailedError(msg) from None
         totals = self._progress.add(
             self.stream_name,
             rows_received=len(rows),

@@ -7,6 +7,7 @@ import subprocess
 import typing as t
 
 import psycopg
+from conftest import TARGET_ENV
 from extras_testkit import record, schema_msg, state
 
 if t.TYPE_CHECKING:
@@ -173,3 +174,37 @@ def test_run_log_records_each_run(landing: Landing) -> None:
             (landing.schema,),
         ).fetchone()
     assert run_id_type == ("uuid",)
+
+
+def test_database_connections_killed_between_batches_are_replaced(landing: Landing) -> None:
+    """PostgreSQL dropping the target's connections (a restart, a failover) loses nothing."""
+    config = landing.config(state_flush_interval_seconds=0)
+    proc = subprocess.Popen(
+        [str(landing.executable), "--config", str(config)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=TARGET_ENV,
+    )
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    try:
+        proc.stdin.write(landing.singer_lines([schema_msg(), record(id="1", name="a"), state(1)]))
+        proc.stdin.flush()
+        assert json.loads(proc.stdout.readline()) == state(1)["value"]
+        killed = landing.query(
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+            "where application_name = 'target-extras' and datname = current_database() "
+            "and pid <> pg_backend_pid()"
+        )
+        assert killed[0][0] >= 1
+        proc.stdin.write(landing.singer_lines([record(id="2", name="b"), state(2)]))
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
+    finally:
+        proc.kill()
+    assert landing.query("select id from {s}.tasks order by id") == [("1",), ("2",)]
+    assert landing.query("select status, last_state from {s}._extras_runs") == [
+        ("succeeded", state(2)["value"])
+    ]
