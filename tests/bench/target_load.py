@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 import typing as t
 from pathlib import Path
 
@@ -118,13 +121,25 @@ def run_baseline(url: str, input_path: Path, records: int) -> dict[str, t.Any]:
     return result
 
 
-def _database(data_dir: Path) -> tuple[str, bool]:
+@contextlib.contextmanager
+def _database() -> t.Iterator[tuple[str, bool]]:
+    """DATABASE_URL when set, else a throwaway embedded PostgreSQL, stopped afterwards."""
     external = os.environ.get("DATABASE_URL", "").strip()
     if external:
-        return external, False
-    from orchestrate.embedded_postgres import start
+        yield external, False
+        return
+    import pgserver
 
-    return start(data_dir), True
+    # The unix socket lives in the data directory: keep its path short. As root, pgserver runs
+    # PostgreSQL as its own user, which must be able to reach the directory.
+    data_dir = tempfile.mkdtemp(prefix="bench-pg-", dir="/tmp")
+    os.chmod(data_dir, 0o777)
+    server = pgserver.get_server(data_dir, cleanup_mode="delete")
+    try:
+        yield server.get_uri(), True
+    finally:
+        server.cleanup()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _table(result: dict[str, t.Any]) -> str:
@@ -141,6 +156,26 @@ def _table(result: dict[str, t.Any]) -> str:
     return "\n".join(lines)
 
 
+def _run_all(url: str, input_path: Path, args: argparse.Namespace, result: dict) -> None:
+    if not args.skip_baseline:
+        _log(f"loading with {BASELINE_SPEC} (default settings) ...")
+        result["targets"]["meltanolabs-target-postgres"] = run_baseline(
+            url, input_path, args.records
+        )
+    _log("loading with target-extras (default settings) ...")
+    _drop_schema(url, EXTRAS_SCHEMA)
+    ours = run_extras(url, input_path, args.records, "target-extras")
+    result["targets"]["target-extras"] = ours
+    if not args.skip_baseline:
+        theirs = result["targets"]["meltanolabs-target-postgres"]
+        result["speedup"] = round(ours["rows_per_second"] / theirs["rows_per_second"], 2)
+    if args.replay:
+        _log("replaying the same input into target-extras ...")
+        again = run_extras(url, input_path, args.records, "target-extras-replay")
+        result["replay"] = {**again, "rows_added": again["rows_in_table"] - ours["rows_in_table"]}
+    _drop_schema(url, EXTRAS_SCHEMA)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Generate the input, run both targets on it, print one JSON object."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -154,42 +189,18 @@ def main(argv: list[str] | None = None) -> int:
     input_path = BENCH_DIR / f"cfv-{args.records}-s{args.seed}.singer"
     _log(f"input: {input_path} ({args.records} records)")
     write_input(input_path, args.records, args.seed)
-    data_dir = Path(f"/tmp/bench-pg-{os.getuid()}")
-    url, embedded = _database(data_dir)
-    result: dict[str, t.Any] = {
-        "benchmark": "target_load",
-        "stream": STREAM,
-        "records": args.records,
-        "input_mb": round(input_path.stat().st_size / MB, 1),
-        "database": "embedded pgserver" if embedded else "DATABASE_URL",
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "targets": {},
-    }
-    try:
-        if not args.skip_baseline:
-            _log(f"loading with {BASELINE_SPEC} (default settings) ...")
-            result["targets"]["meltanolabs-target-postgres"] = run_baseline(
-                url, input_path, args.records
-            )
-        _log("loading with target-extras (default settings) ...")
-        _drop_schema(url, EXTRAS_SCHEMA)
-        ours = run_extras(url, input_path, args.records, "target-extras")
-        result["targets"]["target-extras"] = ours
-        if not args.skip_baseline:
-            theirs = result["targets"]["meltanolabs-target-postgres"]
-            result["speedup"] = round(ours["rows_per_second"] / theirs["rows_per_second"], 2)
-        if args.replay:
-            _log("replaying the same input into target-extras ...")
-            again = run_extras(url, input_path, args.records, "target-extras-replay")
-            added = again["rows_in_table"] - ours["rows_in_table"]
-            result["replay"] = {**again, "rows_added": added}
-        _drop_schema(url, EXTRAS_SCHEMA)
-    finally:
-        if embedded:
-            from orchestrate.embedded_postgres import stop
-
-            stop(data_dir)
+    with _database() as (url, embedded):
+        result: dict[str, t.Any] = {
+            "benchmark": "target_load",
+            "stream": STREAM,
+            "records": args.records,
+            "input_mb": round(input_path.stat().st_size / MB, 1),
+            "database": "embedded pgserver" if embedded else "DATABASE_URL",
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "targets": {},
+        }
+        _run_all(url, input_path, args, result)
     _log(_table(result))
     print(json.dumps(result))
     # A replay that adds rows breaks the landing contract: fail, so `make bench` notices.
