@@ -55,7 +55,7 @@ def describe_location(url: sa.URL) -> str:
     return f"{user}{host}{port}/{url.database or ''}"
 
 
-def _first_lines(error: BaseException, secret: str | None) -> str:
+def first_lines(error: BaseException, secret: str | None) -> str:
     """A one-line reason from a driver error, with the password removed if it leaked in."""
     reason = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
     if secret:
@@ -100,7 +100,7 @@ class ExtrasConnector(SQLConnector):
                 conn.exec_driver_sql("select 1")
         except (sa.exc.OperationalError, sa.exc.InterfaceError, psycopg.Error) as exc:
             cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
-            reason = _first_lines(cause or exc, self.url.password)
+            reason = first_lines(cause or exc, self.url.password)
             msg = (
                 f"cannot connect to PostgreSQL at {self.location}: {reason}. "
                 "Check database_url / DATABASE_URL."

@@ -1,12 +1,20 @@
 """One batch into one landing table: COPY into a temp stage, then one set-based insert.
 
 The insert appends only changed versions, exactly the history a record-by-record load would
-produce: each staged row is compared with the previous row of its key in the batch (arrival
-order), and the first row of each key with the latest stored version (by ``_extras_row_id``),
-including its deleted state. A version that is already stored as the same observation (same
-key, hash and ``_extras_extracted_at``, i.e. Singer's ``time_extracted``) is a replay and is
-skipped, so loading the same input twice adds nothing even when it holds several versions of
-a key. Streams without key properties append rows whose hash is new.
+produce. Each staged row is compared with the version in effect just before it:
+
+- the previous row of its key in the batch (arrival order), when that row is newer than
+  everything stored for the key;
+- otherwise the stored version of the key: the latest one for an observation newer than the
+  stored history (``_extras_extracted_at``, i.e. Singer's ``time_extracted``), or, for an
+  observation at or before the stored history's end (a replay), the version stored *as of*
+  its time.
+
+Comparing replayed observations with the version as of their time, not with the latest one,
+makes a replay add nothing whatever the batch boundaries: a repeated value that was skipped
+the first time (so never stored) is still recognised. A version whose exact observation (key,
+hash, time) is stored is skipped too. Deleted state counts as a difference. Streams without
+key properties append rows whose hash is new.
 """
 
 from __future__ import annotations
@@ -35,8 +43,9 @@ STAGE = "_extras_stage"
 SEQ = "_extras_seq"
 TABLE_VERSION = "_extras_table_version"
 PREV_HASH = "_extras_prev_hash"
+PREV_AT = "_extras_prev_at"
 
-StagedRow = tuple[t.Any, ...]
+StagedRow = list[t.Any]
 """Property values in ``LandingTable.columns`` order, then extracted_at, hash, seq, version."""
 
 
@@ -94,40 +103,60 @@ def keyed_insert_sql(landing: LandingTable) -> sql.Composed:
     """Insert the changed versions of a keyed stream, in arrival order."""
     targets, values = _insert_head(landing)
     keys = sql.SQL(", ").join(landing.key_identifiers)
-    key_match = sql.SQL(" and ").join(
-        sql.SQL("t.{k} = s.{k}").format(k=k) for k in landing.key_identifiers
-    )
-    seen_match = sql.SQL(" and ").join(
-        sql.SQL("seen.{k} = s.{k}").format(k=k) for k in landing.key_identifiers
-    )
+
+    def match(alias: str) -> sql.Composable:
+        return sql.SQL(" and ").join(
+            sql.SQL("{a}.{k} = s.{k}").format(a=sql.Identifier(alias), k=k)
+            for k in landing.key_identifiers
+        )
+
     return sql.SQL(
         """
         insert into {table} ({targets})
         select {values}
         from (
-            select st.*, lag(st.{hash}) over (partition by {keys} order by st.{seq}) as {prev}
+            select st.*,
+                   lag(st.{hash}) over w as {prev_hash},
+                   lag(st.{extracted_at}) over w as {prev_at}
             from {stage} as st
+            window w as (partition by {keys} order by st.{seq})
         ) as s
+        left join lateral (
+            select t.{hash}, t.{deleted_at}, t.{extracted_at}
+            from {table} as t
+            where {latest_match}
+            order by t.{row_id} desc
+            limit 1
+        ) as latest on true
         left join lateral (
             select t.{hash}, t.{deleted_at}
             from {table} as t
-            where {key_match}
+            where s.{extracted_at} <= latest.{extracted_at}
+              and {asof_match} and t.{extracted_at} <= s.{extracted_at}
             order by t.{row_id} desc
             limit 1
-        ) as latest on s.{prev} is null
-        where case
-            when s.{prev} is null then
-                latest.{hash} is distinct from s.{hash} or latest.{deleted_at} is not null
-            else s.{prev} <> s.{hash}
-        end
-        and not exists (
-            select 1
+        ) as asof on true
+        left join lateral (
+            -- A lateral probe, not NOT EXISTS: the planner would answer NOT EXISTS with a hash
+            -- anti join that reads the whole history table for every batch.
+            select true as found
             from {table} as seen
             where {seen_match}
               and seen.{hash} = s.{hash}
               and seen.{extracted_at} = s.{extracted_at}
               and seen.{deleted_at} is null
-        )
+            limit 1
+        ) as seen on true
+        where seen.found is null
+        and case
+            when coalesce(s.{extracted_at} <= latest.{extracted_at}, false) then
+                asof.{hash} is distinct from s.{hash} or asof.{deleted_at} is not null
+            when s.{prev_hash} is not null
+                 and not coalesce(s.{prev_at} <= latest.{extracted_at}, false) then
+                s.{prev_hash} <> s.{hash}
+            else
+                latest.{hash} is distinct from s.{hash} or latest.{deleted_at} is not null
+        end
         order by s.{seq}
         """
     ).format(
@@ -137,11 +166,13 @@ def keyed_insert_sql(landing: LandingTable) -> sql.Composed:
         hash=sql.Identifier(RECORD_HASH),
         keys=keys,
         seq=sql.Identifier(SEQ),
-        prev=sql.Identifier(PREV_HASH),
+        prev_hash=sql.Identifier(PREV_HASH),
+        prev_at=sql.Identifier(PREV_AT),
         stage=sql.Identifier(STAGE),
         deleted_at=sql.Identifier(DELETED_AT),
-        key_match=key_match,
-        seen_match=seen_match,
+        latest_match=match("t"),
+        asof_match=match("t"),
+        seen_match=match("seen"),
         extracted_at=sql.Identifier(EXTRACTED_AT),
         row_id=sql.Identifier(ROW_ID),
     )
@@ -157,7 +188,10 @@ def keyless_insert_sql(landing: LandingTable) -> sql.Composed:
         from (
             select distinct on (st.{hash}) st.* from {stage} as st order by st.{hash}, st.{seq}
         ) as s
-        where not exists (select 1 from {table} as t where t.{hash} = s.{hash})
+        left join lateral (
+            select true as found from {table} as t where t.{hash} = s.{hash} limit 1
+        ) as seen on true
+        where seen.found is null
         order by s.{seq}
         """
     ).format(

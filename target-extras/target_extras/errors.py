@@ -11,6 +11,7 @@ import sys
 import typing as t
 
 import click
+from singer_sdk.exceptions import MissingKeyPropertiesError, RecordsWithoutSchemaException
 
 
 class ExtrasError(click.ClickException):
@@ -39,3 +40,19 @@ class SchemaEvolutionError(ExtrasError):
 
 class InvalidRecordError(ExtrasError):
     """A record cannot be landed (for example a null key property)."""
+
+
+class InvalidInputError(ExtrasError):
+    """The input is not valid Singer: bad JSON, unknown stream, a record that breaks its schema."""
+
+
+class UnknownStreamError(InvalidInputError, RecordsWithoutSchemaException):
+    """A RECORD for a stream that had no SCHEMA message before it."""
+
+
+class MissingKeyError(InvalidInputError, MissingKeyPropertiesError):
+    """A RECORD without one of its stream's key properties."""
+
+
+class BatchRejectedError(ExtrasError):
+    """PostgreSQL refused a value of a batch; the batch was rolled back."""

@@ -160,7 +160,7 @@ def _evolve_table(
         )
         raise SchemaEvolutionError(msg)
     columns = {name: current[name] for name in current if name not in METADATA_COLUMNS}
-    to_widen: list[str] = []
+    to_widen: dict[str, tuple[str, str]] = {}
     for name, pg_type in wanted.items():
         existing = current.get(name)
         if existing is None:
@@ -170,14 +170,19 @@ def _evolve_table(
                 )
             )
             columns[name] = pg_type
-        elif type_mapping.can_widen(existing, pg_type):
-            to_widen.append(name)
+        elif type_mapping.can_accept(existing, pg_type):
+            continue
+        elif (using := type_mapping.widening(existing, pg_type)) is not None:
+            to_widen[name] = (pg_type, using)
             columns[name] = pg_type
-        elif not type_mapping.can_accept(existing, pg_type):
+        else:
             msg = (
-                f"stream '{landing.stream}', column '{name}': the schema now needs {pg_type} but "
-                f"{landing.schema}.{landing.table}.{name} is {existing}; this change is not "
-                "compatible (only new properties and integer→number are applied automatically)."
+                f"stream '{landing.stream}', column '{name}': the schema now makes it {pg_type} "
+                f"but {landing.schema}.{landing.table}.{name} is {existing} and holds history; "
+                f"{existing} → {pg_type} is not a widening (applied automatically: new "
+                "properties, integer → number, date-time → string, any type → a mixed, object "
+                "or array type as jsonb). Keep the old type in the tap's schema, or alter the "
+                "column yourself and rerun."
             )
             raise SchemaEvolutionError(msg)
     if to_widen:
@@ -185,20 +190,26 @@ def _evolve_table(
     return columns
 
 
-def _widen_columns(pg: psycopg.Connection, landing: LandingTable, names: list[str]) -> None:
-    """integer → number: ``alter column ... type numeric`` (the view is rebuilt around it)."""
+def _widen_columns(
+    pg: psycopg.Connection, landing: LandingTable, changes: dict[str, tuple[str, str]]
+) -> None:
+    """``alter column ... type ... using ...`` for each column (the view is rebuilt around it)."""
     try:
         with pg.transaction():
             pg.execute(sql.SQL("drop view if exists {}").format(landing.current_view))
-            for name in names:
+            for name, (pg_type, using) in changes.items():
+                column = sql.Identifier(name)
                 pg.execute(
-                    sql.SQL("alter table {} alter column {} type numeric").format(
-                        landing.qualified, sql.Identifier(name)
+                    sql.SQL("alter table {} alter column {} type {} using {}").format(
+                        landing.qualified,
+                        column,
+                        sql.SQL(pg_type),
+                        sql.SQL(using).format(column),
                     )
                 )
     except (psycopg.errors.DependentObjectsStillExist, psycopg.errors.FeatureNotSupported) as exc:
         msg = (
-            f"stream '{landing.stream}', column '{', '.join(names)}': widening integer→numeric "
+            f"stream '{landing.stream}', column '{', '.join(changes)}': widening the column "
             f"needs to alter {landing.schema}.{landing.table}, but other views depend on it "
             f"({exc.diag.message_primary}). Drop the dependent views (dbt rebuilds them) and rerun."
         )
@@ -247,6 +258,18 @@ def current_view_sql(landing: LandingTable) -> sql.Composed:
 
 
 def _replace_current_view(pg: psycopg.Connection, landing: LandingTable) -> None:
+    view = landing.table + CURRENT_VIEW_SUFFIX
+    kind = pg.execute(
+        "select c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+        "where n.nspname = %s and c.relname = %s",
+        (landing.schema, view),
+    ).fetchone()
+    if kind is not None and kind[0] != "v":
+        msg = (
+            f"stream '{landing.stream}': {landing.schema}.{view} exists and is not a view, so it "
+            "is not ours to replace; rename it or choose another schema."
+        )
+        raise SchemaEvolutionError(msg)
     try:
         with pg.transaction():
             pg.execute(current_view_sql(landing))

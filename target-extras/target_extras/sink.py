@@ -10,16 +10,21 @@ import time
 import typing as t
 import uuid
 
+import psycopg
+import sqlalchemy as sa
 from singer_sdk.sql import SQLSink
 
 from target_extras import airbyte_guard, type_mapping
-from target_extras.connector import ExtrasConnector
+from target_extras.connector import ExtrasConnector, first_lines
 from target_extras.copy_loader import StagedRow, load_batch
-from target_extras.errors import InvalidRecordError, SchemaEvolutionError
+from target_extras.errors import BatchRejectedError, ConnectionFailedError, SchemaEvolutionError
 from target_extras.landing_table import LandingTable, ensure_landing_table, wanted_columns
-from target_extras.record_hash import NulCounter, canonical_value, record_hash, to_json
+from target_extras.message_reader import NUL_COUNT_KEY
+from target_extras.record_validator import RecordValidator
+from target_extras.staging import RowStager
 from target_extras.version_deletes import (
     delete_missing_keys,
+    newer_version_activated,
     remember_staged_keys,
     version_was_seen,
 )
@@ -27,8 +32,10 @@ from target_extras.version_deletes import (
 if t.TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from singer_sdk.sinks.core import BaseJSONSchemaValidator
     from singer_sdk.target_base import Target
 
+    from target_extras.batch_pipeline import BatchPipeline
     from target_extras.progress import RunProgress
 
 DEFAULT_SCHEMA = "clickup_extras"
@@ -51,6 +58,7 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
     ) -> None:
         """Create the sink; the landing table is prepared in :meth:`setup`."""
         self._progress: RunProgress = target.progress  # type: ignore[attr-defined]
+        self._pipeline: BatchPipeline = target.pipeline  # type: ignore[attr-defined]
         super().__init__(target, stream_name, schema, key_properties, connector)
         self.landing = LandingTable(
             stream=stream_name,
@@ -58,8 +66,7 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
             table=stream_name,
             key_properties=list(key_properties or []),
         )
-        self._hashed: list[str] = []
-        self._converters: list[t.Callable[[t.Any], t.Any]] = []
+        self._stager: RowStager | None = None
 
     @property
     def include_sdc_metadata_properties(self) -> bool:
@@ -75,7 +82,11 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
         return self._key_properties
 
     def setup(self) -> None:
-        """Check the Airbyte guard, then create or evolve the landing table and its view."""
+        """Check the Airbyte guard, then create or evolve the landing table and its view.
+
+        Batches still loading (of an earlier schema of the stream) are committed first.
+        """
+        self._pipeline.wait()
         landing = self.landing
         airbyte_guard.check_schema(
             landing.schema,
@@ -94,57 +105,86 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
             airbyte_guard.check_table(pg, landing.schema, landing.table, stream=landing.stream)
             ensure_landing_table(pg, landing, wanted)
         properties = self.schema.get("properties", {})
-        self._hashed = [
+        hashed = {
             name
             for name, prop in properties.items()
             if not type_mapping.is_singer_metadata(name) and not type_mapping.is_volatile(prop)
-        ]
-        self._converters = [_converter(pg_type) for pg_type in landing.columns.values()]
+        }
+        self._stager = RowStager(landing.stream, landing.columns, hashed, landing.key_properties)
 
     # Records -----------------------------------------------------------------------------
 
+    def get_validator(self) -> BaseJSONSchemaValidator | None:
+        """jsonschema-rs: the same Draft 2020-12 check as singer-sdk's, much faster."""
+        if self.validate_schema:
+            return RecordValidator(self.schema, self.stream_name)
+        return None
+
+    def _add_sdc_metadata_to_record(self, record: dict, message: dict, context: dict) -> None:
+        """Keep only what the landing needs from the message: time_extracted and version.
+
+        singer-sdk's version adds seven ``_sdc_*`` values (two of them fresh timestamps) to
+        every record; this target never stores them.
+        """
+        record[_EXTRACTED_AT] = message.get("time_extracted")
+        record[_TABLE_VERSION] = message.get("version")
+        removed = message.get(NUL_COUNT_KEY)
+        if removed:
+            context["nul_removed"] = context.get("nul_removed", 0) + removed
+
+    def _validate_and_parse(self, record: dict) -> dict:
+        """Validate (unless ``validate_records`` is off); date-times are parsed when staging."""
+        if self._validator is not None:
+            self._validator.validate(record)
+        return record
+
     def process_record(self, record: dict, context: dict) -> None:
         """Canonicalise, hash and stage one record in the pending batch."""
-        rows: list[StagedRow] = context.setdefault("rows", [])
-        nul: NulCounter = context.setdefault("nul", NulCounter())
-        extracted_at = record.get(_EXTRACTED_AT)
-        version = record.get(_TABLE_VERSION)
-        canonical = {
-            name: canonical_value(value, nul)
-            for name, value in record.items()
-            if not name.startswith(type_mapping.SINGER_METADATA_PREFIX)
-        }
-        for key in self.landing.key_properties:
-            if canonical.get(key) is None:
-                msg = f"stream '{self.stream_name}': a record has a null key property '{key}'."
-                raise InvalidRecordError(msg)
-        values = tuple(
-            convert(canonical.get(name))
-            for name, convert in zip(self.landing.columns, self._converters, strict=True)
-        )
-        rows.append(
-            (
-                *values,
-                extracted_at,
-                record_hash(canonical, self._hashed),
-                len(rows),
-                version,
-            )
-        )
+        rows = context.get("rows")
+        if rows is None:
+            rows = context["rows"] = []
+        values, digest = self._stager.stage(record)
+        values.append(record.get(_EXTRACTED_AT))
+        values.append(digest)
+        values.append(len(rows))
+        values.append(record.get(_TABLE_VERSION))
+        rows.append(values)
 
     def process_batch(self, context: dict) -> None:
-        """Load the pending batch in one transaction and log what it changed."""
+        """Hand the pending batch to the loader thread (see :mod:`target_extras.batch_pipeline`)."""
         rows: list[StagedRow] = context.get("rows", [])
         if not rows:
             return
+        removed = context.get("nul_removed", 0)
+        context["rows"] = []
+        self._pipeline.submit(lambda: self._load(rows, removed))
+
+    def _load(self, rows: list[StagedRow], removed: int) -> None:
+        """Load one batch in one transaction and log what it changed (on the loader thread)."""
         started = time.monotonic()
         batch_id = uuid.uuid4()
-        with self.connector.transaction() as pg:
-            inserted = load_batch(pg, self.landing, rows, batch_id)
-            if any(row[-1] is not None for row in rows):
-                remember_staged_keys(pg, self.landing)
-        nul: NulCounter | None = context.get("nul")
-        removed = nul.removed if nul else 0
+        try:
+            with self.connector.transaction() as pg:
+                inserted = load_batch(pg, self.landing, rows, batch_id)
+                if any(row[-1] is not None for row in rows):
+                    remember_staged_keys(pg, self.landing)
+        except psycopg.errors.DataError as exc:
+            where = f" ({exc.diag.context.strip()[:200]})" if exc.diag.context else ""
+            msg = (
+                f"stream '{self.stream_name}': PostgreSQL rejected a value of the batch: "
+                f"{exc.diag.message_primary}{where}; nothing of this batch of {len(rows)} "
+                "records was stored. Fix the value in the tap and rerun."
+            )
+            raise BatchRejectedError(" ".join(msg.split())) from None
+        except (psycopg.OperationalError, sa.exc.OperationalError) as exc:
+            cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+            reason = first_lines(cause or exc, self.connector.url.password)
+            msg = (
+                f"stream '{self.stream_name}': lost the connection to PostgreSQL at "
+                f"{self.connector.location} while loading a batch ({reason}); nothing of this "
+                "batch was stored. Rerun from the last state once the database is back."
+            )
+            raise ConnectionFailedError(msg) from None
         totals = self._progress.add(
             self.stream_name,
             rows_received=len(rows),
@@ -169,15 +209,16 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
             totals.rows_received,
             totals.rows_inserted,
         )
-        context["rows"] = []
 
     # ACTIVATE_VERSION ----------------------------------------------------------------------
 
     def activate_version(self, new_version: int) -> None:
         """Mark keys missing from a completed table version as deleted.
 
-        The target drains this sink before calling, so every record of the version is stored.
+        The target drains this sink before calling; waiting for the loader makes sure every
+        record of the version is stored.
         """
+        self._pipeline.wait()
         if not self.landing.key_properties:
             self.logger.info(
                 "stream '%s': ACTIVATE_VERSION %s accepted; the stream has no key properties, "
@@ -194,6 +235,14 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
                     new_version,
                 )
                 return
+            if newer_version_activated(pg, self.landing, new_version):
+                self.logger.info(
+                    "stream '%s': ACTIVATE_VERSION %s is older than a version already "
+                    "activated (a replay); nothing deleted.",
+                    self.stream_name,
+                    new_version,
+                )
+                return
             deleted = delete_missing_keys(pg, self.landing, new_version, uuid.uuid4())
         self._progress.add(self.stream_name, rows_deleted=deleted, rows_inserted=deleted)
         self.logger.info(
@@ -202,24 +251,3 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
             new_version,
             deleted,
         )
-
-
-def _converter(pg_type: str) -> t.Callable[[t.Any], t.Any]:
-    """How a canonical value is written into a COPY text row for a column type."""
-    if pg_type == type_mapping.JSONB:
-        return _to_jsonb
-    if pg_type == type_mapping.TEXT:
-        return _to_text
-    return _identity
-
-
-def _identity(value: t.Any) -> t.Any:
-    return value
-
-
-def _to_jsonb(value: t.Any) -> str | None:
-    return None if value is None else to_json(value)
-
-
-def _to_text(value: t.Any) -> t.Any:
-    return to_json(value) if isinstance(value, dict | list) else value

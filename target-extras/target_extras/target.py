@@ -1,8 +1,9 @@
 """The ``target-extras`` Singer target: settings, message handling, state after commit.
 
-State safety: singer-sdk only writes STATE from ``drain_all()``, after every sink has loaded
-(and here, committed) its pending records, so a STATE line on stdout never precedes the
-records it covers. On top of that this target drains whenever a STATE arrives and at least
+State safety: singer-sdk only writes STATE from ``drain_all()``, after every sink has handed
+over its pending records; batches load on a background thread (:mod:`.batch_pipeline`), and
+writing a state first waits until they are committed, so a STATE line on stdout never
+precedes the records it covers. On top of that this target drains whenever a STATE arrives and at least
 ``state_flush_interval_seconds`` have passed, so states flow during long runs, and it drains a
 stream's sink before a schema change or ACTIVATE_VERSION so history keeps arrival order.
 """
@@ -18,7 +19,9 @@ from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabiliti
 from singer_sdk.sql import SQLTarget
 
 from target_extras import airbyte_guard
+from target_extras.batch_pipeline import BatchPipeline
 from target_extras.connector import ExtrasConnector
+from target_extras.message_reader import MessageReader
 from target_extras.progress import RunProgress
 from target_extras.run_log import RunLog
 from target_extras.sink import DEFAULT_SCHEMA, ExtrasSink
@@ -37,6 +40,7 @@ class TargetExtras(SQLTarget):
 
     name = "target-extras"
     default_sink_class = ExtrasSink
+    message_reader_class = MessageReader
 
     capabilities: t.ClassVar[list[CapabilitiesEnum]] = [
         PluginCapabilities.ABOUT,
@@ -95,6 +99,7 @@ class TargetExtras(SQLTarget):
         """Validate settings, connect, and open this run's row in the run log."""
         super().__init__(**kwargs)
         self.progress = RunProgress()
+        self.pipeline = BatchPipeline()
         self._last_written_state: dict | None = None
         schema = self.config.get("schema", DEFAULT_SCHEMA)
         airbyte_guard.check_schema(
@@ -162,6 +167,7 @@ class TargetExtras(SQLTarget):
 
     def _write_state_message(self, state: dict) -> None:
         """Record the state in the run log, then emit it (everything it covers is committed)."""
+        self.pipeline.wait()
         if state == self._last_written_state:
             return
         self.run_log.record_progress(self.progress.snapshot(), state)
@@ -171,12 +177,14 @@ class TargetExtras(SQLTarget):
     def process_endofpipe(self) -> None:
         """Load what is left, emit the final state, close the run log, log a summary."""
         super().process_endofpipe()
+        self.pipeline.wait()
         self._finish()
 
     def _finish(self, error: str | None = None) -> None:
         if self._finished:
             return
         self._finished = True
+        self.pipeline.close()
         streams = self.progress.snapshot()
         self.run_log.finish(streams, error=error)
         for name, counts in streams.items():

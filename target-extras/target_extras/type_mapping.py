@@ -72,11 +72,32 @@ def is_singer_metadata(name: str) -> bool:
     return name.startswith(SINGER_METADATA_PREFIX)
 
 
-def can_widen(existing: str, wanted: str) -> bool:
-    """Whether an existing column of type ``existing`` may be altered to ``wanted``."""
-    return (existing, wanted) == (BIGINT, NUMERIC)
+# Widenings applied in place: (existing, wanted) → the USING expression of ALTER COLUMN TYPE.
+# Each keeps every stored value (``{}`` is the column): integer → number is exact, a value in
+# jsonb is the same JSON as before, and a timestamp as text is its ISO-8601 form.
+_WIDENINGS: dict[tuple[str, str], str] = {
+    (BIGINT, NUMERIC): "{}::numeric",
+    (BIGINT, JSONB): "to_jsonb({})",
+    (NUMERIC, JSONB): "to_jsonb({})",
+    (BOOLEAN, JSONB): "to_jsonb({})",
+    (TEXT, JSONB): "to_jsonb({})",
+    (TIMESTAMPTZ, JSONB): "to_jsonb({})",
+    (TIMESTAMPTZ, TEXT): "to_json({}) #>> '{{}}'",
+}
+
+
+def widening(existing: str, wanted: str) -> str | None:
+    """The USING expression that widens a column of type ``existing`` to ``wanted``, if any."""
+    return _WIDENINGS.get((existing, wanted))
+
+
+_ACCEPTED = {(NUMERIC, BIGINT), (TEXT, TIMESTAMPTZ)}
 
 
 def can_accept(existing: str, wanted: str) -> bool:
-    """Whether an existing column can store values of ``wanted`` without any change."""
-    return existing == wanted or (existing, wanted) == (NUMERIC, BIGINT)
+    """Whether an existing column can store values of ``wanted`` without any change.
+
+    A numeric column takes integers, a jsonb column takes any JSON value, and a text column
+    takes date-time strings (the schema gained ``format: date-time``).
+    """
+    return existing in (wanted, JSONB) or (existing, wanted) in _ACCEPTED

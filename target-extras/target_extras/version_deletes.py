@@ -6,6 +6,11 @@ When ACTIVATE_VERSION arrives for a version whose records were seen, every key w
 version is live but absent from that version gets a new version row: a copy of its latest data
 with ``_extras_deleted_at`` set. An ACTIVATE_VERSION that precedes its records (singer-sdk taps
 announce a version before its first record) finds no keys and changes nothing.
+
+``<schema>._extras_versions`` keeps, per stream and version, the latest ``time_extracted`` of
+its records and when it was activated. A deletion version is stamped with that time (the
+deletion was observed by that sync), so replayed observations compare with the right version;
+an ACTIVATE_VERSION older than one already activated (a replay of an old sync) deletes nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ if t.TYPE_CHECKING:
     import psycopg
 
 VERSION_KEYS_TABLE = "_extras_version_keys"
+VERSIONS_TABLE = "_extras_versions"
 
 
 def ensure_version_keys_table(pg: psycopg.Connection, schema: str) -> None:
@@ -41,6 +47,14 @@ def ensure_version_keys_table(pg: psycopg.Connection, schema: str) -> None:
             "stream text not null, table_version bigint not null, key_values jsonb not null, "
             "primary key (stream, table_version, key_values))"
         ).format(sql.Identifier(schema, VERSION_KEYS_TABLE))
+    )
+    pg.execute(
+        sql.SQL(
+            "create table if not exists {} ("
+            "stream text not null, table_version bigint not null, "
+            "last_extracted_at timestamptz, activated_at timestamptz, "
+            "primary key (stream, table_version))"
+        ).format(sql.Identifier(schema, VERSIONS_TABLE))
     )
 
 
@@ -67,7 +81,34 @@ def remember_staged_keys(pg: psycopg.Connection, landing: LandingTable) -> int:
         ),
         {"stream": landing.stream},
     )
+    pg.execute(
+        sql.SQL(
+            "insert into {versions} (stream, table_version, last_extracted_at) "
+            "select %(stream)s, s.{version}, max(s.{extracted_at}) from {stage} as s "
+            "where s.{version} is not null group by s.{version} "
+            "on conflict (stream, table_version) do update set last_extracted_at = "
+            "greatest({versions}.last_extracted_at, excluded.last_extracted_at)"
+        ).format(
+            versions=sql.Identifier(landing.schema, VERSIONS_TABLE),
+            version=sql.Identifier(TABLE_VERSION),
+            extracted_at=sql.Identifier(EXTRACTED_AT),
+            stage=sql.Identifier(STAGE),
+        ),
+        {"stream": landing.stream},
+    )
     return cur.rowcount
+
+
+def newer_version_activated(pg: psycopg.Connection, landing: LandingTable, version: int) -> bool:
+    """Whether a later version of the stream was activated already (this one is stale)."""
+    row = pg.execute(
+        sql.SQL(
+            "select exists (select 1 from {} where stream = %s and table_version > %s "
+            "and activated_at is not null)"
+        ).format(sql.Identifier(landing.schema, VERSIONS_TABLE)),
+        (landing.stream, version),
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def version_was_seen(pg: psycopg.Connection, landing: LandingTable, version: int) -> bool:
@@ -98,7 +139,10 @@ def delete_missing_keys(
             """
             insert into {table} ({columns}, {extracted_at}, {loaded_at}, {hash}, {batch_id},
                                  {deleted_at})
-            select {latest_columns}, now(), now(), latest.{hash}, %(batch_id)s, now()
+            select {latest_columns}, coalesce(
+                (select last_extracted_at from {versions}
+                 where stream = %(stream)s and table_version = %(version)s), now()
+            ), now(), latest.{hash}, %(batch_id)s, now()
             from (
                 select distinct on ({keys}) * from {table} order by {keys}, {row_id} desc
             ) as latest
@@ -124,6 +168,7 @@ def delete_missing_keys(
             keys=keys,
             row_id=sql.Identifier(ROW_ID),
             keys_table=sql.Identifier(landing.schema, VERSION_KEYS_TABLE),
+            versions=sql.Identifier(landing.schema, VERSIONS_TABLE),
             key_array=_key_array(landing, "latest"),
             latest_keys=sql.SQL(", ").join(
                 sql.Identifier("latest", k) for k in landing.key_properties
@@ -132,6 +177,12 @@ def delete_missing_keys(
         {"batch_id": batch_id, "stream": landing.stream, "version": version},
     )
     deleted = cur.rowcount
+    pg.execute(
+        sql.SQL(
+            "update {} set activated_at = now() where stream = %s and table_version = %s"
+        ).format(sql.Identifier(landing.schema, VERSIONS_TABLE)),
+        (landing.stream, version),
+    )
     pg.execute(
         sql.SQL("delete from {} where stream = %s and table_version <= %s").format(
             sql.Identifier(landing.schema, VERSION_KEYS_TABLE)

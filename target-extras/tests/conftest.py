@@ -23,6 +23,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from extras_testkit import singer_lines
 
 TARGET_EXE = Path(sys.executable).with_name("target-extras")
+# The target starts in a fresh interpreter for every run: let it keep bytecode caches
+# (PYTHONDONTWRITEBYTECODE, set by the Makefile, makes each start compile singer-sdk anew).
+TARGET_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 @pytest.fixture(scope="session")
@@ -80,16 +83,21 @@ class Landing:
         path.write_text(json.dumps(config))
         return path
 
+    def command(self, **overrides: t.Any) -> list[str]:
+        """The target's command line with a fresh config file."""
+        return [str(TARGET_EXE), "--config", str(self.config(**overrides))]
+
     def run(self, messages: list[dict] | str, **overrides: t.Any) -> TargetRun:
         """Run ``target-extras --config cfg.json < input.singer`` and wait for it."""
         text = messages if isinstance(messages, str) else singer_lines(messages)
         proc = subprocess.run(
-            [str(TARGET_EXE), "--config", str(self.config(**overrides))],
+            self.command(**overrides),
             input=text,
             capture_output=True,
             text=True,
             timeout=300,
             check=False,
+            env=TARGET_ENV,
         )
         return TargetRun(proc.returncode, proc.stdout, proc.stderr)
 

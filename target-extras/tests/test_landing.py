@@ -164,22 +164,6 @@ def test_jsonb_round_trips_arrays_objects_and_numbers(landing: Landing) -> None:
     ) == [("0.1234567890123456789", None), (None, "12345678901234567890.5")]
 
 
-def test_nul_characters_are_stripped_with_a_warning(landing: Landing) -> None:
-    """\\u0000 cannot be stored in PostgreSQL: removed from text and jsonb, and counted."""
-    messages = [
-        schema_msg(),
-        record(id="1", name="nu\u0000ll", tags=["x\u0000y"], type_config={"k\u0000": "v\u0000"}),
-    ]
-    run = landing.run(messages)
-    assert run.returncode == 0, run.stderr
-    assert "removed 4 NUL characters" in run.stderr
-    assert landing.query("select name, tags, type_config from {s}.tasks") == [
-        ("null", ["xy"], {"k": "v"})
-    ]
-    runs = landing.query("select streams->'tasks'->>'nul_characters_removed' from {s}._extras_runs")
-    assert runs == [("4",)]
-
-
 def test_keyless_stream_appends_only_new_hashes(landing: Landing) -> None:
     """Without key properties, a record whose hash is stored already is skipped."""
     events = schema_msg("events", keys=[], schema={"properties": {"body": {"type": "object"}}})

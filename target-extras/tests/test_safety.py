@@ -1,4 +1,4 @@
-"""State after commit, the Airbyte guard, clear errors, ACTIVATE_VERSION, schema evolution."""
+"""State after commit, the Airbyte guard, clear errors, ACTIVATE_VERSION, the run log."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import subprocess
 import typing as t
 
 import psycopg
+from conftest import TARGET_ENV
 from extras_testkit import record, schema_msg, state
 
 if t.TYPE_CHECKING:
@@ -145,37 +146,13 @@ def test_activate_version_marks_missing_keys_deleted(landing: Landing) -> None:
         ("2",),
         ("3",),
     ]
-
-
-def test_schema_evolution(landing: Landing) -> None:
-    """New property → new column; integer → number → numeric; incompatible → clear error."""
-    base = {"properties": {"id": {"type": "string"}, "n": {"type": ["null", "integer"]}}}
-    assert landing.run([schema_msg(schema=base), record(id="1", n=1)]).returncode == 0
-    wider = {
-        "properties": {
-            "id": {"type": "string"},
-            "n": {"type": ["null", "number"]},
-            "extra": {"type": ["null", "string"]},
-        }
-    }
-    at = "2026-05-02T00:00:00+00:00"
-    run = landing.run([schema_msg(schema=wider), record(at=at, id="1", n=1.5, extra="e")])
-    assert run.returncode == 0, run.stderr
-    types = dict(
-        landing.query(
-            "select column_name, data_type from information_schema.columns "
-            "where table_schema = %s and table_name = 'tasks'",
-            (landing.schema,),
-        )
-    )
-    assert types["n"] == "numeric"
-    assert types["extra"] == "text"
-    assert landing.query("select n::text, extra from {s}.tasks__current") == [("1.5", "e")]
-    bad = {"properties": {"id": {"type": "string"}, "extra": {"type": ["null", "integer"]}}}
-    run = landing.run([schema_msg(schema=bad), record(id="1", extra=3)])
-    assert run.returncode != 0
-    assert "stream 'tasks', column 'extra'" in run.stderr
-    assert "Traceback" not in run.stderr
+    # Replaying the older sync (version 2) afterwards deletes nothing: version 3 is newer.
+    assert landing.run(second_input).returncode == 0
+    assert landing.query("select count(*) from {s}.tasks__current") == [(3,)]
+    assert landing.query(
+        "select count(*), max(_extras_extracted_at) = '2026-05-02T00:00:00Z' from {s}.tasks "
+        "where _extras_deleted_at is not null"
+    ) == [(1, True)]  # the deletion is stamped with the time of the sync that saw it
 
 
 def test_run_log_records_each_run(landing: Landing) -> None:
@@ -197,3 +174,37 @@ def test_run_log_records_each_run(landing: Landing) -> None:
             (landing.schema,),
         ).fetchone()
     assert run_id_type == ("uuid",)
+
+
+def test_database_connections_killed_between_batches_are_replaced(landing: Landing) -> None:
+    """PostgreSQL dropping the target's connections (a restart, a failover) loses nothing."""
+    config = landing.config(state_flush_interval_seconds=0)
+    proc = subprocess.Popen(
+        [str(landing.executable), "--config", str(config)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=TARGET_ENV,
+    )
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    try:
+        proc.stdin.write(landing.singer_lines([schema_msg(), record(id="1", name="a"), state(1)]))
+        proc.stdin.flush()
+        assert json.loads(proc.stdout.readline()) == state(1)["value"]
+        killed = landing.query(
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+            "where application_name = 'target-extras' and datname = current_database() "
+            "and pid <> pg_backend_pid()"
+        )
+        assert killed[0][0] >= 1
+        proc.stdin.write(landing.singer_lines([record(id="2", name="b"), state(2)]))
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
+    finally:
+        proc.kill()
+    assert landing.query("select id from {s}.tasks order by id") == [("1",), ("2",)]
+    assert landing.query("select status, last_state from {s}._extras_runs") == [
+        ("succeeded", state(2)["value"])
+    ]

@@ -1,0 +1,211 @@
+"""Benchmark: target-extras vs meltanolabs-target-postgres 0.8.1 loading custom-field values."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import typing as t
+from pathlib import Path
+
+import psycopg
+
+from tests.bench.process_meter import Measured, run_measured
+from tests.bench.singer_input import STREAM, write_input
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BENCH_DIR = REPO_ROOT / ".bench"
+BASELINE_SPEC = "meltanolabs-target-postgres==0.8.1"
+BASELINE_VENV = BENCH_DIR / "venvs" / "target-postgres-0.8.1"
+EXTRAS_EXE = Path(sys.executable).with_name("target-extras")
+EXTRAS_SCHEMA = "bench_target_extras"
+BASELINE_SCHEMA = "bench_target_postgres"
+MB = 1024 * 1024
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def baseline_executable() -> Path:
+    """meltanolabs-target-postgres in its own virtualenv under .bench/venvs (made once)."""
+    exe = BASELINE_VENV / "bin" / "target-postgres"
+    if exe.exists():
+        return exe
+    _log(f"installing {BASELINE_SPEC} into {BASELINE_VENV} ...")
+    subprocess.run([sys.executable, "-m", "venv", str(BASELINE_VENV)], check=True)
+    uv = Path(sys.executable).with_name("uv")
+    installer = [
+        str(uv),
+        "pip",
+        "install",
+        "--quiet",
+        "--python",
+        str(BASELINE_VENV / "bin/python"),
+    ]
+    subprocess.run([*installer, BASELINE_SPEC], check=True)
+    return exe
+
+
+def _query(url: str, statement: str) -> list[tuple[t.Any, ...]]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        cur = conn.execute(statement)
+        return cur.fetchall() if cur.description else []
+
+
+def _drop_schema(url: str, schema: str) -> None:
+    _query(url, f'drop schema if exists "{schema}" cascade')
+
+
+def _row_count(url: str, schema: str) -> int:
+    rows = _query(url, f'select count(*) from "{schema}"."{STREAM}"')
+    return int(rows[0][0])
+
+
+def _sqlalchemy_url(url: str) -> str:
+    """The libpq URI with the psycopg 3 driver, as target-postgres wants it."""
+    scheme, rest = url.split("://", 1)
+    return f"postgresql+psycopg://{rest}" if scheme in {"postgres", "postgresql"} else url
+
+
+def _run(name: str, command: list[str], config: dict[str, t.Any], input_path: Path) -> Measured:
+    workdir = BENCH_DIR / "runs"
+    workdir.mkdir(parents=True, exist_ok=True)
+    config_path = workdir / f"{name}.config.json"
+    config_path.write_text(json.dumps(config))
+    config_path.chmod(0o600)
+    # Bytecode caches allowed: both targets start like an installed tool does.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    measured = run_measured(
+        [*command, "--config", str(config_path)],
+        stdin=input_path,
+        stdout=workdir / f"{name}.stdout",
+        stderr=workdir / f"{name}.stderr",
+        env=env,
+    )
+    if measured.returncode != 0:
+        tail = (workdir / f"{name}.stderr").read_text(errors="replace").splitlines()[-15:]
+        raise SystemExit(f"{name} failed (exit {measured.returncode}):\n" + "\n".join(tail))
+    return measured
+
+
+def _summary(measured: Measured, records: int, rows: int) -> dict[str, t.Any]:
+    return {
+        "seconds": round(measured.seconds, 2),
+        "rows_per_second": round(records / measured.seconds),
+        "peak_rss_mb": round(measured.peak_rss_bytes / MB, 1),
+        "rows_in_table": rows,
+    }
+
+
+def run_extras(url: str, input_path: Path, records: int, name: str) -> dict[str, t.Any]:
+    """Load the input with target-extras (default settings)."""
+    config = {"database_url": url, "schema": EXTRAS_SCHEMA}
+    measured = _run(name, [str(EXTRAS_EXE)], config, input_path)
+    return _summary(measured, records, _row_count(url, EXTRAS_SCHEMA))
+
+
+def run_baseline(url: str, input_path: Path, records: int) -> dict[str, t.Any]:
+    """Load the input with meltanolabs-target-postgres (default settings)."""
+    _drop_schema(url, BASELINE_SCHEMA)
+    config = {"sqlalchemy_url": _sqlalchemy_url(url), "default_target_schema": BASELINE_SCHEMA}
+    measured = _run("target-postgres", [str(baseline_executable())], config, input_path)
+    result = _summary(measured, records, _row_count(url, BASELINE_SCHEMA))
+    _drop_schema(url, BASELINE_SCHEMA)
+    return result
+
+
+@contextlib.contextmanager
+def _database() -> t.Iterator[tuple[str, bool]]:
+    """DATABASE_URL when set, else a throwaway embedded PostgreSQL, stopped afterwards."""
+    external = os.environ.get("DATABASE_URL", "").strip()
+    if external:
+        yield external, False
+        return
+    import pgserver
+
+    # The unix socket lives in the data directory: keep its path short. As root, pgserver runs
+    # PostgreSQL as its own user, which must be able to reach the directory.
+    data_dir = tempfile.mkdtemp(prefix="bench-pg-", dir="/tmp")
+    os.chmod(data_dir, 0o777)
+    server = pgserver.get_server(data_dir, cleanup_mode="delete")
+    try:
+        yield server.get_uri(), True
+    finally:
+        server.cleanup()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _table(result: dict[str, t.Any]) -> str:
+    lines = [f"{'target':<32}{'seconds':>9}{'rows/s':>10}{'peak MB':>9}{'rows':>10}"]
+    for name, run in result["targets"].items():
+        lines.append(
+            f"{name:<32}{run['seconds']:>9}{run['rows_per_second']:>10}"
+            f"{run['peak_rss_mb']:>9}{run['rows_in_table']:>10}"
+        )
+    if "speedup" in result:
+        lines.append(f"speedup: {result['speedup']}x")
+    if "replay" in result:
+        lines.append(f"replay: {result['replay']['rows_added']} rows added by the second load")
+    return "\n".join(lines)
+
+
+def _run_all(url: str, input_path: Path, args: argparse.Namespace, result: dict) -> None:
+    if not args.skip_baseline:
+        _log(f"loading with {BASELINE_SPEC} (default settings) ...")
+        result["targets"]["meltanolabs-target-postgres"] = run_baseline(
+            url, input_path, args.records
+        )
+    _log("loading with target-extras (default settings) ...")
+    _drop_schema(url, EXTRAS_SCHEMA)
+    ours = run_extras(url, input_path, args.records, "target-extras")
+    result["targets"]["target-extras"] = ours
+    if not args.skip_baseline:
+        theirs = result["targets"]["meltanolabs-target-postgres"]
+        result["speedup"] = round(ours["rows_per_second"] / theirs["rows_per_second"], 2)
+    if args.replay:
+        _log("replaying the same input into target-extras ...")
+        again = run_extras(url, input_path, args.records, "target-extras-replay")
+        result["replay"] = {**again, "rows_added": again["rows_in_table"] - ours["rows_in_table"]}
+    _drop_schema(url, EXTRAS_SCHEMA)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the input, run both targets on it, print one JSON object."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--replay", action="store_true", help="load the input twice into ours")
+    parser.add_argument("--skip-baseline", action="store_true", help="only run target-extras")
+    args = parser.parse_args(argv)
+
+    BENCH_DIR.mkdir(exist_ok=True)
+    input_path = BENCH_DIR / f"cfv-{args.records}-s{args.seed}.singer"
+    _log(f"input: {input_path} ({args.records} records)")
+    write_input(input_path, args.records, args.seed)
+    with _database() as (url, embedded):
+        result: dict[str, t.Any] = {
+            "benchmark": "target_load",
+            "stream": STREAM,
+            "records": args.records,
+            "input_mb": round(input_path.stat().st_size / MB, 1),
+            "database": "embedded pgserver" if embedded else "DATABASE_URL",
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "targets": {},
+        }
+        _run_all(url, input_path, args, result)
+    _log(_table(result))
+    print(json.dumps(result))
+    # A replay that adds rows breaks the landing contract: fail, so `make bench` notices.
+    return 1 if result.get("replay", {}).get("rows_added") else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
