@@ -36,6 +36,8 @@ if t.TYPE_CHECKING:
     import psycopg
 
 VERSION_KEYS_TABLE = "_extras_version_keys"
+#: Deletions are scoped to the values of this column that the activated version covers.
+SCOPE_COLUMN = "team_id"
 VERSIONS_TABLE = "_extras_versions"
 
 
@@ -122,6 +124,30 @@ def version_was_seen(pg: psycopg.Connection, landing: LandingTable, version: int
     return bool(row and row[0])
 
 
+def _scope_clause(landing: LandingTable) -> sql.Composable:
+    """Limit deletions to the workspaces the version covers, for tables with ``team_id``.
+
+    One run (or one of several parallel jobs) may read only some workspaces (``team_ids``):
+    its version says nothing about the others, whose keys must stay live. The workspaces a
+    version covers are those of the stored rows whose keys it holds.
+    """
+    if SCOPE_COLUMN not in landing.columns:
+        return sql.SQL("")
+    return sql.SQL(
+        """and latest.{scope} in (
+                select t.{scope} from {table} as t
+                join {keys_table} as v
+                  on v.stream = %(stream)s and v.table_version = %(version)s
+                 and v.key_values = {t_key_array}
+              )"""
+    ).format(
+        scope=sql.Identifier(SCOPE_COLUMN),
+        table=landing.qualified,
+        keys_table=sql.Identifier(landing.schema, VERSION_KEYS_TABLE),
+        t_key_array=_key_array(landing, "t"),
+    )
+
+
 def delete_missing_keys(
     pg: psycopg.Connection,
     landing: LandingTable,
@@ -152,9 +178,11 @@ def delete_missing_keys(
                 where v.stream = %(stream)s and v.table_version = %(version)s
                   and v.key_values = {key_array}
               )
+              {scope}
             order by {latest_keys}
             """
         ).format(
+            scope=_scope_clause(landing),
             table=landing.qualified,
             columns=sql.SQL(", ").join(columns),
             extracted_at=sql.Identifier(EXTRACTED_AT),

@@ -155,6 +155,35 @@ def test_activate_version_marks_missing_keys_deleted(landing: Landing) -> None:
     ) == [(1, True)]  # the deletion is stamped with the time of the sync that saw it
 
 
+SPACE_SCHEMA = {
+    "type": "object",
+    "properties": {"id": {"type": "string"}, "team_id": {"type": ["string", "null"]}},
+}
+
+
+def test_activate_version_deletes_only_within_the_workspaces_it_covers(landing: Landing) -> None:
+    """A run that read workspace A says nothing about workspace B: B's keys stay live."""
+
+    def full_sync(version: int, rows: list[tuple[str, str]], at: str) -> list[dict]:
+        announce = {"type": "ACTIVATE_VERSION", "stream": "spaces", "version": version}
+        records = [
+            {**record("spaces", at=at, id=i, team_id=team), "version": version}
+            for i, team in rows
+        ]
+        return [schema_msg("spaces", schema=SPACE_SCHEMA), *records, announce]
+
+    both = [("a1", "A"), ("a2", "A"), ("b1", "B")]
+    assert landing.run(full_sync(1, both, "2026-05-01T00:00:00+00:00")).returncode == 0
+    # The next run reads only workspace A, where a2 was deleted.
+    only_a = full_sync(2, [("a1", "A")], "2026-05-02T00:00:00+00:00")
+    assert landing.run(only_a).returncode == 0
+    assert landing.query("select id from {s}.spaces__current order by id") == [("a1",), ("b1",)]
+    # A run of workspace B alone leaves A alone too.
+    only_b = full_sync(3, [("b1", "B")], "2026-05-03T00:00:00+00:00")
+    assert landing.run(only_b).returncode == 0
+    assert landing.query("select id from {s}.spaces__current order by id") == [("a1",), ("b1",)]
+
+
 def test_run_log_records_each_run(landing: Landing) -> None:
     """One row per run with per-stream counts, the last state and the status."""
     messages = [schema_msg(), record(id="1"), record(id="1"), record(id="2"), state(7)]
