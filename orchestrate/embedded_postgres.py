@@ -9,14 +9,17 @@ command that started it exits; `python -m orchestrate.embedded_postgres stop` st
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -73,6 +76,31 @@ def stop(data_dir: Path | None = None) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+@contextlib.contextmanager
+def throwaway_database(prefix: str = "pgx") -> Iterator[tuple[str, bool]]:
+    """``(url, embedded)``: ``DATABASE_URL`` when set, else a fresh embedded PostgreSQL.
+
+    The embedded one lives in a short directory under /tmp (the socket path limit) that the
+    server's own user can reach (pgserver runs PostgreSQL as its own user under root), and it
+    is stopped and removed when the block ends. Benchmarks use it.
+    """
+    external = os.environ.get("DATABASE_URL", "").strip()
+    if external:
+        yield external, False
+        return
+    _quiet_pgserver()
+    import pgserver
+
+    data_dir = tempfile.mkdtemp(prefix=prefix, dir="/tmp")
+    os.chmod(data_dir, 0o777)
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    try:
+        yield server.get_uri(), True
+    finally:
+        server.cleanup()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _process_exists(pid: int) -> bool:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
-import tempfile
 import typing as t
 from pathlib import Path
 
 import psycopg
 
+from orchestrate.embedded_postgres import throwaway_database
 from tests.bench.process_meter import Measured, run_measured
 from tests.bench.singer_input import STREAM, write_input
 
@@ -121,27 +119,6 @@ def run_baseline(url: str, input_path: Path, records: int) -> dict[str, t.Any]:
     return result
 
 
-@contextlib.contextmanager
-def _database() -> t.Iterator[tuple[str, bool]]:
-    """DATABASE_URL when set, else a throwaway embedded PostgreSQL, stopped afterwards."""
-    external = os.environ.get("DATABASE_URL", "").strip()
-    if external:
-        yield external, False
-        return
-    import pgserver
-
-    # The unix socket lives in the data directory: keep its path short. As root, pgserver runs
-    # PostgreSQL as its own user, which must be able to reach the directory.
-    data_dir = tempfile.mkdtemp(prefix="bench-pg-", dir="/tmp")
-    os.chmod(data_dir, 0o777)
-    server = pgserver.get_server(data_dir, cleanup_mode="delete")
-    try:
-        yield server.get_uri(), True
-    finally:
-        server.cleanup()
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
 def _table(result: dict[str, t.Any]) -> str:
     lines = [f"{'target':<32}{'seconds':>9}{'rows/s':>10}{'peak MB':>9}{'rows':>10}"]
     for name, run in result["targets"].items():
@@ -189,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     input_path = BENCH_DIR / f"cfv-{args.records}-s{args.seed}.singer"
     _log(f"input: {input_path} ({args.records} records)")
     write_input(input_path, args.records, args.seed)
-    with _database() as (url, embedded):
+    with throwaway_database("bench-pg-") as (url, embedded):
         result: dict[str, t.Any] = {
             "benchmark": "target_load",
             "stream": STREAM,

@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,8 @@ from typing import Any
 import aiohttp
 import psycopg
 
+from orchestrate.embedded_postgres import throwaway_database
+
 EXE = Path(sys.executable).with_name("target-extras-webhooks")
 
 
@@ -46,25 +47,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--p99-budget-ms", type=float, default=100.0)
     parser.add_argument("--check", action="store_true", help="exit 1 if the budget is missed")
     return parser.parse_args(argv)
-
-
-@contextlib.contextmanager
-def database() -> Iterator[str]:
-    """``DATABASE_URL``, or an embedded PostgreSQL in a short temporary directory."""
-    external = os.environ.get("DATABASE_URL", "").strip()
-    if external:
-        yield external
-        return
-    import pgserver
-
-    datadir = tempfile.mkdtemp(prefix="pgb", dir="/tmp")
-    os.chmod(datadir, 0o777)
-    server = pgserver.get_server(datadir, cleanup_mode="stop")
-    try:
-        yield server.get_uri()
-    finally:
-        server.cleanup()
-        shutil.rmtree(datadir, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -200,7 +182,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         data = body(run_id, webhook_id, n)
         deliveries.append((data, signed(data, secret)))
     warm = [(body("warmup", hooks[0][0], n), hooks[0][1]) for n in range(args.warmup)]
-    with database() as database_url, receiver(database_url, schema, secrets) as (url, pid):
+    with (
+        throwaway_database("pgb") as (database_url, _),
+        receiver(database_url, schema, secrets) as (url, pid),
+    ):
         asyncio.run(warm_up(url, [(data, signed(data, secret)) for data, secret in warm]))
         load_before = os.getloadavg()[0]
         cpu_before = cpu_seconds(pid)
