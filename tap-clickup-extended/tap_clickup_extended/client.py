@@ -20,13 +20,14 @@ import random
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, urlparse
 
 import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.jsonpath import extract_jsonpath
+from singer_sdk.pagination import BaseAPIPaginator
 
 from tap_clickup_extended.accounting import StreamStats
 from tap_clickup_extended.conversions import hash_email
@@ -39,9 +40,11 @@ from tap_clickup_extended.errors import (
 from tap_clickup_extended.pagination import ArchivedPassPaginator, PassPage
 
 if TYPE_CHECKING:
+    from backoff.types import Details
     from singer_sdk.helpers.types import Context
 
     from tap_clickup_extended.rate_limit import RateLimiter
+    from tap_clickup_extended.tap import TapClickUpExtended
 
 PROGRESS_EVERY_REQUESTS = 25
 MAX_BACKOFF_SECONDS = 60.0
@@ -72,11 +75,11 @@ class ClickUpStream(RESTStream[Any]):
     emits_complete_snapshot = True
 
     @property
-    def records_jsonpath(self) -> str:  # type: ignore[override]
+    def records_jsonpath(self) -> str:
         """The array named by ``records_key``, or the whole body when it is a list."""
         return f"$.{self.records_key}[*]" if self.records_key else "$[*]"
 
-    def get_new_paginator(self) -> ArchivedPassPaginator | None:
+    def get_new_paginator(self) -> BaseAPIPaginator[Any] | None:
         """Two ``archived`` passes (paged or not) where the stream asks for them."""
         if not self.archived_passes:
             return None
@@ -131,29 +134,34 @@ class ClickUpStream(RESTStream[Any]):
         while stream_type is not None:
             if stream_type.replication_key or not stream_type.emits_complete_snapshot:
                 return False
-            stream_type = stream_type.parent_stream_type  # type: ignore[assignment]
+            stream_type = stream_type.parent_stream_type
         return True
 
     def _write_record_message(self, record: dict) -> None:
         """Records of complete snapshots carry the run's table version (see ``finish_snapshot``)."""
         if self._stream_version is None and self.is_complete_snapshot:
-            self._stream_version = self._tap.run_version  # type: ignore[attr-defined]
+            self._stream_version = self.clickup_tap.run_version
         super()._write_record_message(record)
 
     def finish_snapshot(self) -> None:
         """After a complete run: ACTIVATE_VERSION, so the target marks unseen keys deleted."""
         if self.selected and self.is_complete_snapshot:
-            self._write_activate_version_message(self._tap.run_version)  # type: ignore[attr-defined]
+            self._write_activate_version_message(self.clickup_tap.run_version)
+
+    @property
+    def clickup_tap(self) -> TapClickUpExtended:
+        """The tap that owns this stream, with its run-wide state (typed)."""
+        return cast("TapClickUpExtended", self._tap)
 
     @property
     def stats(self) -> StreamStats:
         """This stream's counters in the run's accounting."""
-        return self._tap.run_stats.for_stream(self.name)  # type: ignore[attr-defined]
+        return self.clickup_tap.run_stats.for_stream(self.name)
 
     @property
     def limiter(self) -> RateLimiter:
         """The rate limiter shared by every stream of the run (one per token)."""
-        return self._tap.rate_limiter  # type: ignore[attr-defined]
+        return self.clickup_tap.rate_limiter
 
     # Requests, retries and accounting
 
@@ -228,7 +236,7 @@ class ClickUpStream(RESTStream[Any]):
         ceiling = min(MAX_BACKOFF_SECONDS, 2.0 ** (attempt - 1))
         return random.uniform(ceiling / 2, ceiling)
 
-    def backoff_handler(self, details: dict[str, Any]) -> None:
+    def backoff_handler(self, details: Details) -> None:
         """Count the retry and the wait; log one line without secrets."""
         wait = float(details.get("wait") or 0.0)
         self.stats.retries += 1
@@ -266,7 +274,7 @@ class ClickUpStream(RESTStream[Any]):
                 self._secret_free(str(body.get("err") or "")),
                 path,
                 match.group(1) if match else None,
-                self._tap.visible_team_ids,  # type: ignore[attr-defined]
+                self.clickup_tap.visible_team_ids,
             )
         try:
             response.clickup_json = response.json(parse_float=Decimal)  # type: ignore[attr-defined]
@@ -291,7 +299,7 @@ class ClickUpStream(RESTStream[Any]):
         """singer-sdk calls this on every stream after the sync: the last one logs the summary."""
         super().log_sync_costs()
         if self is list(self._tap.streams.values())[-1]:
-            self._tap.log_run_summary()  # type: ignore[attr-defined]
+            self.clickup_tap.log_run_summary()
 
     # Handing payloads to child streams without putting them in the context
 
@@ -301,7 +309,7 @@ class ClickUpStream(RESTStream[Any]):
         Child contexts end up in state and in every metric log line, so they carry ids
         only; the payload itself waits in the tap's hand-off table under ``key``.
         """
-        handoffs = self._tap.handoffs  # type: ignore[attr-defined]
+        handoffs = self.clickup_tap.handoffs
         handoffs[key] = payload
         try:
             yield {**context, "handoff": key}
@@ -311,7 +319,7 @@ class ClickUpStream(RESTStream[Any]):
     def taken_over(self, context: Context | None) -> Any:
         """The payload the parent handed over with ``context`` (``None`` if none)."""
         key = (context or {}).get("handoff")
-        return self._tap.handoffs.get(key) if key else None  # type: ignore[attr-defined]
+        return self.clickup_tap.handoffs.get(key) if key else None
 
     # Records
 

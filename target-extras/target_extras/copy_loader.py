@@ -85,7 +85,7 @@ def copy_rows(pg: psycopg.Connection, landing: LandingTable, rows: Sequence[Stag
 
 def _insert_head(landing: LandingTable) -> tuple[sql.Composable, sql.Composable]:
     targets = [*map(sql.Identifier, landing.columns), *map(sql.Identifier, _METADATA_INSERTED)]
-    values = [sql.Identifier("s", name) for name in landing.columns]
+    values: list[sql.Composable] = [sql.Identifier("s", name) for name in landing.columns]
     values += [
         # Singer's time_extracted when the tap sent it, else the load time.
         sql.SQL("coalesce({}, now())").format(sql.Identifier("s", EXTRACTED_AT)),

@@ -18,6 +18,18 @@ class ExtrasError(click.ClickException):
     """Base class: a problem in the configuration, the database or the input."""
 
     exit_code = 1
+    #: The input line the error belongs to, set by the message reader (``None``: not input).
+    line_number: int | None = None
+
+    def format_message(self) -> str:
+        """The message, prefixed with ``input line <n>:`` when the error names an input line."""
+        if self.line_number is None or self.message.startswith("input line"):
+            return self.message
+        return f"input line {self.line_number}: {self.message}"
+
+    def __str__(self) -> str:
+        """The same text as the printed error (run logs record it)."""
+        return self.format_message()
 
     def show(self, file: t.IO[t.Any] | None = None) -> None:
         """Print ``target-extras: error: <message>`` to stderr."""

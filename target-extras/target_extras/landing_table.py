@@ -35,7 +35,7 @@ METADATA_COLUMNS: dict[str, str] = {
 
 CURRENT_VIEW_SUFFIX = "__current"
 _MAX_IDENTIFIER = 63
-_PG_TYPE_NAMES = {
+_PG_TYPE_NAMES: dict[str, str] = {
     "timestamp with time zone": type_mapping.TIMESTAMPTZ,
     "bigint": type_mapping.BIGINT,
     "numeric": type_mapping.NUMERIC,
@@ -57,12 +57,12 @@ class LandingTable:
     """Property columns in table order, with their actual PostgreSQL types."""
 
     @property
-    def qualified(self) -> sql.Composed:
+    def qualified(self) -> sql.Identifier:
         """``"schema"."table"``."""
         return sql.Identifier(self.schema, self.table)
 
     @property
-    def current_view(self) -> sql.Composed:
+    def current_view(self) -> sql.Identifier:
         """``"schema"."table__current"``."""
         return sql.Identifier(self.schema, self.table + CURRENT_VIEW_SUFFIX)
 
@@ -105,7 +105,9 @@ def existing_columns(pg: psycopg.Connection, schema: str, table: str) -> dict[st
     ).fetchall()
     if not rows:
         return None
-    return {name: _PG_TYPE_NAMES.get(type_name, type_name) for name, type_name in rows}
+    return {
+        str(name): _PG_TYPE_NAMES.get(str(type_name), str(type_name)) for name, type_name in rows
+    }
 
 
 def ensure_landing_table(

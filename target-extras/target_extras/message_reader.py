@@ -39,7 +39,6 @@ from target_extras.errors import (
 from target_extras.record_hash import NulCounter, strip_nul
 
 NUL_COUNT_KEY = "_extras_nul_removed"
-_NUL_ESCAPES = ("\\u0000", b"\\u0000")
 _decoder = msgspec.json.Decoder(float_hook=decimal.Decimal)
 # singer-sdk's input exceptions → ours (one line, no traceback; still the singer-sdk type).
 _INPUT_ERRORS: dict[type[Exception], type[InvalidInputError]] = {
@@ -78,8 +77,8 @@ class MessageReader(GenericSingerReader[t.Any]):
         if not isinstance(message, dict):
             msg = f"input line {self.line_number} is not a JSON object."
             raise InvalidInputError(msg)
-        escape = _NUL_ESCAPES[isinstance(line, bytes)]
-        if escape in line and message.get("type") == "RECORD":
+        has_nul = (b"\\u0000" in line) if isinstance(line, bytes) else ("\\u0000" in line)
+        if has_nul and message.get("type") == "RECORD":
             counter = NulCounter()
             message["record"] = strip_nul(message.get("record"), counter)
             message[NUL_COUNT_KEY] = counter.removed
@@ -112,13 +111,13 @@ class MessageReader(GenericSingerReader[t.Any]):
             try:
                 callback(message)
             except (InvalidInputError, InvalidRecordError) as exc:
-                if not exc.message.startswith("input line"):
-                    exc.message = f"input line {self.line_number}: {exc.message}"
+                if exc.line_number is None:
+                    exc.line_number = self.line_number
                 raise
             except tuple(_INPUT_ERRORS) as exc:
                 error_class = next(v for k, v in _INPUT_ERRORS.items() if isinstance(exc, k))
                 raise error_class(describe_input_error(exc, self.line_number)) from None
-            stats[kind] = stats.get(kind, 0) + 1
+            stats[str(kind)] = stats.get(str(kind), 0) + 1
         return t.Counter(stats)
 
 

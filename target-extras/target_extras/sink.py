@@ -143,6 +143,8 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
         rows = context.get("rows")
         if rows is None:
             rows = context["rows"] = []
+        if self._stager is None:  # set by the SCHEMA message that precedes every record
+            raise RuntimeError(f"stream {self.stream_name}: record before its schema")
         values, digest = self._stager.stage(record)
         values.append(record.get(_EXTRACTED_AT))
         values.append(digest)

@@ -200,7 +200,7 @@ class TargetExtras(SQLTarget):
         t.cast("ExtrasConnector", self.target_connector).dispose()
 
     @classmethod
-    def invoke(cls, **kwargs: t.Any) -> None:  # type: ignore[override]
+    def invoke(cls, **kwargs: t.Any) -> None:
         """Run the target; if it fails, mark its run as failed in the run log."""
         try:
             super().invoke(**kwargs)
@@ -210,5 +210,5 @@ class TargetExtras(SQLTarget):
                 try:
                     run._finish(error=str(exc) or type(exc).__name__)
                 except Exception:
-                    run.logger.warning("could not mark run %s as failed", run.run_id)
+                    run.logger.warning("could not mark run %s as failed", run.run_log.run_id)
             raise

@@ -154,7 +154,7 @@ class ListsStream(HierarchyStream):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         #: ``list id -> team id`` of every list this run emitted (for ``custom_fields``).
-        self.synced_list_teams: dict[str, str] = {}
+        self.synced_list_teams: dict[str, str | None] = {}
         #: ``list id -> folder id`` (``None``: folderless) of every list this run emitted.
         self.folder_of_list: dict[str, str | None] = {}
 

@@ -9,7 +9,7 @@ task payload has ever shown (see ``CustomFieldsStream``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import requests
 from singer_sdk import typing as th
@@ -136,10 +136,10 @@ class TasksStream(ClickUpStream):
     def partitions(self) -> list[dict] | None:
         """``{team_id, archived}`` for every synced workspace, non-archived pass first."""
         if self._partitions is None:
-            team_ids = self._tap.synced_team_ids  # type: ignore[attr-defined]
+            team_ids = self.clickup_tap.synced_team_ids
             if team_ids is None:
                 # The workspaces stream did not run (deselected with all its children).
-                workspaces = self._tap.streams["workspaces"]
+                workspaces = cast("ClickUpStream", self._tap.streams["workspaces"])
                 team_ids = [str(team["id"]) for team in workspaces.request_records(None)]
             self._partitions = [
                 {"team_id": team_id, "archived": archived}
@@ -219,7 +219,8 @@ class TasksStream(ClickUpStream):
         if previous is not None:
             self._flush_after_id = str(previous.get("id"))
             yield previous
-        if context == (self.partitions or [None])[-1]:
+        partitions = self.partitions
+        if context == (partitions[-1] if partitions else None):
             self._after_walk()
 
     def _after_walk(self) -> None:
@@ -248,7 +249,7 @@ class TasksStream(ClickUpStream):
         """Contract shape; the raw custom fields are queued for the child streams."""
         status = row.get("status") or {}
         folder = row.get("folder") or {}
-        record = {
+        record: dict[str, Any] = {
             "id": id_str(row.get("id")),
             "custom_id": row.get("custom_id"),
             "team_id": id_str(row.get("team_id")) or (context or {}).get("team_id"),
@@ -308,7 +309,7 @@ class TasksStream(ClickUpStream):
         """
         lists = self._tap.streams.get("lists")
         list_id = id_str((row.get("list") or {}).get("id"))
-        known = getattr(lists, "folder_of_list", {})
+        known: dict[str, str | None] = getattr(lists, "folder_of_list", {})
         if list_id in known:
             return known[list_id]
         return None if folder.get("hidden") else id_str(folder.get("id"))

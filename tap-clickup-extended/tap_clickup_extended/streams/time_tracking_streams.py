@@ -79,7 +79,7 @@ class TimeEntryScansStream(ClickUpStream):
         if self.stream_state_has_bookmark(context):
             days = int(self.config["time_entries_lookback_days"])
             return datetime_to_ms(now - timedelta(days=days))
-        start = self.get_starting_timestamp(context) or self._tap.default_start_date  # type: ignore[attr-defined]
+        start = self.get_starting_timestamp(context) or self.clickup_tap.default_start_date
         return datetime_to_ms(start)
 
     def stream_state_has_bookmark(self, context: Context | None) -> bool:
@@ -106,7 +106,9 @@ class TimeEntryScansStream(ClickUpStream):
             if (uid := to_int((member.get("user") or {}).get("id"))) is not None
         )
         size = int(self.config["time_entries_assignee_chunk_size"])
-        assignee_chunks = [",".join(map(str, c)) for c in chunks(member_ids, size)] or [None]
+        assignee_chunks: list[str | None] = [
+            ",".join(map(str, c)) for c in chunks(member_ids, size)
+        ] or [None]
         now = datetime.now(UTC)
         now_ms = datetime_to_ms(now)
         request_base = {"team_id": base["team_id"]}
@@ -179,7 +181,8 @@ class TimeEntriesStream(ClickUpStream):
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape; a negative duration is a running timer."""
         user = row.get("user") or {}
-        task = row.get("task") if isinstance(row.get("task"), dict) else {}
+        raw_task = row.get("task")
+        task = raw_task if isinstance(raw_task, dict) else {}
         location = row.get("task_location") or {}
         duration = to_int(row.get("duration"))
         is_running = duration is not None and duration < 0

@@ -39,7 +39,7 @@ class WorkspacesStream(ClickUpStream):
         """Record the visible workspaces; fail at once on a configured id the token lacks."""
         teams = list(super().parse_response(response))
         visible = {str(team.get("id")) for team in teams}
-        self._tap.visible_team_ids = visible  # type: ignore[attr-defined]
+        self.clickup_tap.visible_team_ids = visible
         wanted = [str(team_id).strip() for team_id in self.config.get("team_ids") or []]
         unknown = [team_id for team_id in wanted if team_id not in visible]
         if unknown:
@@ -48,7 +48,7 @@ class WorkspacesStream(ClickUpStream):
                 f"it can see {', '.join(sorted(visible)) or 'none'}; fix the team_ids setting."
             )
         synced = [team for team in teams if not wanted or str(team.get("id")) in wanted]
-        self._tap.synced_team_ids = [str(team.get("id")) for team in synced]  # type: ignore[attr-defined]
+        self.clickup_tap.synced_team_ids = [str(team.get("id")) for team in synced]
         yield from synced
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

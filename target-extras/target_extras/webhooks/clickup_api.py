@@ -43,7 +43,8 @@ class ClickUpClient:
 
     def create_webhook(self, team_id: str, body: dict[str, t.Any]) -> dict[str, t.Any]:
         """``POST /team/{team_id}/webhook``: ``{id, webhook{..., secret}}``."""
-        return self.request("POST", f"/team/{team_id}/webhook", body)
+        created: dict[str, t.Any] = self.request("POST", f"/team/{team_id}/webhook", body)
+        return created
 
     def list_webhooks(self, team_id: str) -> list[dict[str, t.Any]]:
         """``GET /team/{team_id}/webhook``: the token owner's webhooks in that workspace."""
@@ -51,7 +52,8 @@ class ClickUpClient:
 
     def update_webhook(self, webhook_id: str, body: dict[str, t.Any]) -> dict[str, t.Any]:
         """``PUT /webhook/{id}`` (``status: active`` reactivates a suspended webhook)."""
-        return self.request("PUT", f"/webhook/{webhook_id}", body)
+        updated: dict[str, t.Any] = self.request("PUT", f"/webhook/{webhook_id}", body)
+        return updated
 
     def delete_webhook(self, webhook_id: str) -> None:
         """``DELETE /webhook/{id}``."""

@@ -193,13 +193,15 @@ def parse_secrets(value: t.Any) -> tuple[SigningKey, ...]:
         ]
     else:
         raise SettingsError("secrets must be a list, an object or a comma-separated string.")
-    keys = []
-    for name, secret in pairs:
-        if not isinstance(secret, str) or not secret:
+    keys: list[SigningKey] = []
+    for key_id, key_secret in pairs:
+        if not isinstance(key_secret, str) or not key_secret:
             raise SettingsError(
-                f"secret {name or len(keys) + 1} is empty or not a string (values not shown)."
+                f"secret {key_id or len(keys) + 1} is empty or not a string (values not shown)."
             )
-        keys.append(SigningKey(str(name) if name else SigningKey.fingerprint(secret), secret))
+        keys.append(
+            SigningKey(str(key_id) if key_id else SigningKey.fingerprint(key_secret), key_secret)
+        )
     return tuple(keys)
 
 
@@ -235,11 +237,11 @@ def describe_database(url: str) -> str:
         info = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:
         return "<invalid database_url>"
-    host = info.get("host") or os.environ.get("PGHOST") or "localhost"
-    user = info.get("user") or os.environ.get("PGUSER") or ""
-    port = info.get("port") or os.environ.get("PGPORT") or ""
-    dbname = info.get("dbname") or os.environ.get("PGDATABASE") or ""
-    return f"{user + '@' if user else ''}{host}{':' + str(port) if port else ''}/{dbname}"
+    host = str(info.get("host") or os.environ.get("PGHOST") or "localhost")
+    user = str(info.get("user") or os.environ.get("PGUSER") or "")
+    port = str(info.get("port") or os.environ.get("PGPORT") or "")
+    dbname = str(info.get("dbname") or os.environ.get("PGDATABASE") or "")
+    return f"{user + '@' if user else ''}{host}{':' + port if port else ''}/{dbname}"
 
 
 def _text(raw: dict[str, t.Any], name: str, default: str) -> str:
