@@ -15,6 +15,7 @@ parsing and request accounting, all through singer-sdk's hooks:
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import random
 import re
@@ -49,6 +50,16 @@ if TYPE_CHECKING:
 PROGRESS_EVERY_REQUESTS = 25
 MAX_BACKOFF_SECONDS = 60.0
 TEAM_IN_PATH = re.compile(r"/team/([^/?]+)")
+
+
+def declared_replication_key(stream_type: type[RESTStream[Any]]) -> str | None:
+    """The replication key a stream class declares, ``None`` for full-table streams.
+
+    On the class, singer-sdk's ``replication_key`` is a property object (always true), and
+    only streams that set ``replication_key = "..."`` replace it with a string.
+    """
+    declared = inspect.getattr_static(stream_type, "replication_key", None)
+    return declared if isinstance(declared, str) and declared else None
 
 
 class RateLimitedError(RetriableAPIError):
@@ -132,9 +143,10 @@ class ClickUpStream(RESTStream[Any]):
         """Full table, with no incremental or partial stream above it: a run sees every key."""
         stream_type: type[ClickUpStream] | None = type(self)
         while stream_type is not None:
-            if stream_type.replication_key or not stream_type.emits_complete_snapshot:
+            if declared_replication_key(stream_type) or not stream_type.emits_complete_snapshot:
                 return False
-            stream_type = stream_type.parent_stream_type
+            # Every parent stream of ours is a ClickUpStream.
+            stream_type = cast("type[ClickUpStream] | None", stream_type.parent_stream_type)
         return True
 
     def _write_record_message(self, record: dict) -> None:
