@@ -12,7 +12,7 @@ INSTALL_STAMP := $(VENV)/.installed
 INSTALL_INPUTS := requirements-dev.txt meltano.yml tap-clickup-extended/pyproject.toml \
 	target-extras/pyproject.toml tests/sandbox/pyproject.toml
 
-.PHONY: help install demo run test test-fast lint format psql db-start db-stop clean webhooks bench
+.PHONY: help install demo run test test-fast lint dist format psql db-start db-stop clean webhooks bench
 
 help:
 	@echo "make demo      run the whole pipeline on the embedded PostgreSQL and the ClickUp sandbox"
@@ -22,7 +22,8 @@ help:
 	@echo "make webhooks  the signed ClickUp webhook receiver (DATABASE_URL or the embedded database)"
 	@echo "make psql      open psql on the embedded database"
 	@echo "make db-stop   stop the embedded database"
-	@echo "make lint      ruff"
+	@echo "make lint      ruff, mypy and sqlfluff (what CI and pre-commit run)"
+	@echo "make dist      build both packages' wheels into dist/"
 
 install: $(INSTALL_STAMP)
 
@@ -46,9 +47,20 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -m "not e2e"
 
+# Code health, as in CI and pre-commit: ruff (lint + format), mypy on both packages (settings
+# in pyproject.toml), sqlfluff on the dbt project (transform/.sqlfluff; it compiles the project,
+# so it uses DATABASE_URL or starts the embedded PostgreSQL).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m orchestrate.lint_sql lint
+
+# Both packages as wheels (and sdists) in dist/.
+dist: install
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist tap-clickup-extended
+	$(BIN)/python -m build --outdir dist target-extras
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -11,7 +11,10 @@ field_values as (
 
 tasks as (
 
-    select task_id, custom_field_ids from {{ ref('stg_clickup_extras__tasks') }}
+    select
+        task_id,
+        custom_field_ids
+    from {{ ref('stg_clickup_extras__tasks') }}
 
 ),
 
@@ -33,9 +36,8 @@ described as (
         field_values.value_json
     from field_values
     inner join tasks
-        on
-            field_values.task_id = tasks.task_id
-            and tasks.custom_field_ids ? field_values.field_id
+        on field_values.task_id = tasks.task_id
+        and tasks.custom_field_ids ? field_values.field_id
     left join definitions
         on field_values.field_id = definitions.field_id
 

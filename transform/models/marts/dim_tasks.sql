@@ -58,7 +58,7 @@ deleted_tasks as (
             task_id,
             deleted_at
         from extras_task_versions
-        order by task_id, extras_row_id desc
+        order by task_id asc, extras_row_id desc
     ) as latest_versions
     where deleted_at is not null
 
@@ -75,11 +75,11 @@ compared as (
             when extras_tasks.updated_at is null and airbyte_tasks.updated_at is not null then 'airbyte'
             else 'clickup_extras'
         end as source_system,
-        extras_tasks.team_id as extras_team_id,
         {%- for column in airbyte_columns + optional_airbyte_columns %}
         extras_tasks.{{ column }} as extras_{{ column }},
-        airbyte_tasks.{{ column }} as airbyte_{{ column }}{{ ',' if not loop.last }}
+        airbyte_tasks.{{ column }} as airbyte_{{ column }},
         {%- endfor %}
+        extras_tasks.team_id as extras_team_id
     from extras_tasks
     full outer join airbyte_tasks
         on extras_tasks.task_id = airbyte_tasks.task_id
@@ -147,6 +147,9 @@ final as (
         reconciled.due_at,
         reconciled.start_at,
         reconciled.source_system,
+        -- one column per configured custom field: LT02 cannot place the comma that follows the
+        -- loop tag (and the loop is empty by default), so it is off for these lines.
+        -- noqa: disable=LT02
         reconciled.extracted_at
         {%- for field_name, column_name in custom_field_columns %},
         (
@@ -157,7 +160,7 @@ final as (
             limit 1
         ) as {{ adapter.quote(column_name) }}
         {%- endfor %}
-    from reconciled
+    from reconciled -- noqa: enable=LT02
     left join lists
         on reconciled.list_id = lists.list_id
     left join task_custom_fields

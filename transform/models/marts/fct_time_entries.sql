@@ -31,7 +31,7 @@ missing_from_scans as (
     inner join scans
         on time_entries.team_id = scans.team_id
         and time_entries.started_at between scans.window_start_at and scans.window_end_at
-        and scans.loaded_at >= time_entries.loaded_at
+        and time_entries.loaded_at <= scans.loaded_at
     where not coalesce(scans.entry_ids ? time_entries.time_entry_id, false)
     group by time_entries.time_entry_id
 
@@ -44,9 +44,10 @@ deleted_entries as (
     inner join time_entries
         on missing_from_scans.time_entry_id = time_entries.time_entry_id
     where not exists (
-        select 1
+        select 1 as is_covered
         from scans
-        where scans.team_id = time_entries.team_id
+        where
+            scans.team_id = time_entries.team_id
             and time_entries.started_at between scans.window_start_at and scans.window_end_at
             and scans.loaded_at >= missing_from_scans.missing_since_loaded_at
             and scans.entry_ids ? time_entries.time_entry_id
@@ -78,7 +79,9 @@ final as (
         kept.started_at as started_at_utc,
         case when kept.is_running then null else kept.ended_at end as ended_at_utc,
         {{ clickup_extras.to_local_time('kept.started_at') }} as started_at_local,
-        {{ clickup_extras.to_local_time('case when kept.is_running then null else kept.ended_at end') }} as ended_at_local,
+        {{ clickup_extras.to_local_time(
+            'case when kept.is_running then null else kept.ended_at end'
+        ) }} as ended_at_local,
         ({{ clickup_extras.to_local_time('kept.started_at') }})::date as local_date,
         case when kept.is_running then null else kept.duration_ms end as duration_ms,
         round(

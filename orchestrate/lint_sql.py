@@ -1,0 +1,44 @@
+"""sqlfluff on the dbt project, with a database for its dbt templater (``make lint``).
+
+The dbt templater compiles the project, and our models ask the catalog whether the optional
+Airbyte tables exist (``adapter.get_relation``), so sqlfluff needs a PostgreSQL: ``DATABASE_URL``
+when set, else the embedded one. sqlfluff runs from the Meltano ``sqlfluff`` utility's virtualenv,
+where dbt-core is importable (see meltano.yml). Extra arguments go to sqlfluff, e.g.
+``python -m orchestrate.lint_sql fix`` or ``... lint models/marts/dim_tasks.sql``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from orchestrate.database_url import libpq_environment
+from orchestrate.embedded_postgres import REPO_ROOT, resolve_database_url
+
+SQLFLUFF = REPO_ROOT / ".meltano" / "utilities" / "sqlfluff" / "venv" / "bin" / "sqlfluff"
+PROJECT_DIR = REPO_ROOT / "transform"
+
+
+def sqlfluff_command(args: list[str]) -> list[str]:
+    """The sqlfluff command line: ``lint .`` by default, paths relative to ``transform/``."""
+    if not args:
+        args = ["lint", "."]
+    elif args[0] in {"lint", "fix"} and len(args) == 1:
+        args = [*args, "."]
+    return [str(SQLFLUFF), *args]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run sqlfluff in ``transform/`` with the PG* variables of the database; its exit code."""
+    if not SQLFLUFF.exists():
+        print(f"lint_sql: {SQLFLUFF} is missing: run `make install`.", file=sys.stderr)
+        return 2
+    url, _embedded = resolve_database_url()
+    env = {**os.environ, **libpq_environment(url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    args = list(sys.argv[1:] if argv is None else argv)
+    return subprocess.run(sqlfluff_command(args), cwd=PROJECT_DIR, env=env).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
