@@ -166,38 +166,86 @@ class TapClickUpExtended(Tap):
             th.StringType,
             required=True,
             secret=True,
-            description="ClickUp personal token (pk_...) or OAuth access token (Bearer ...).",
+            description="ClickUp personal token (`pk_...`) or OAuth access token (`Bearer ...`).",
         ),
         th.Property(
             "team_ids",
             # Strings in JSON, but Meltano turns `CLICKUP_TEAM_IDS=1,2` into integers.
             th.ArrayType(th.CustomType({"type": ["string", "integer"]})),
-            description="Workspace (team) ids to extract; default every workspace the token sees.",
+            description=(
+                "Workspace (team) ids to extract; default every workspace the token sees "
+                "(`GET /team`). An id the token cannot see fails the run at once."
+            ),
         ),
         th.Property(
             "start_date",
             th.DateTimeType,
-            description="Earliest date_updated / time-entry start on a first run; default a year ago.",
+            description=(
+                "First run only: earliest `date_updated` of tasks (default: all) and start of "
+                "the first time-entry window (default: one year ago)."
+            ),
         ),
-        th.Property("base_url", th.StringType, default=DEFAULT_BASE_URL),
-        th.Property("time_entries_lookback_days", th.IntegerType, default=60),
-        th.Property("time_entries_assignee_chunk_size", th.IntegerType, default=100),
-        th.Property("rate_limit_per_minute", th.NumberType, default=100),
+        th.Property(
+            "base_url",
+            th.StringType,
+            default=DEFAULT_BASE_URL,
+            description="ClickUp API v2 base URL (the sandbox's is `http://127.0.0.1:PORT/api/v2`).",
+        ),
+        th.Property(
+            "time_entries_lookback_days",
+            th.IntegerType,
+            default=60,
+            description=(
+                "Later runs rescan time entries from now minus this many days, to see edits and "
+                "deletions (older ones need a run with a longer lookback)."
+            ),
+        ),
+        th.Property(
+            "time_entries_assignee_chunk_size",
+            th.IntegerType,
+            default=100,
+            description="Member ids per `assignee=` parameter of the time-entries request.",
+        ),
+        th.Property(
+            "rate_limit_per_minute",
+            th.NumberType,
+            default=100,
+            description="The token's ClickUp budget in requests a minute (100 / 1,000 / 10,000 by plan).",
+        ),
         th.Property(
             "rate_limit_reserve",
             th.NumberType,
             default=0,
-            description="Share (0-0.9) of the per-token budget left for other consumers (Airbyte).",
+            description="Share (0-0.9) of the token's budget left for other consumers (Airbyte).",
         ),
-        th.Property("request_timeout_seconds", th.NumberType, default=60),
-        th.Property("max_retries", th.IntegerType, default=6),
+        th.Property(
+            "request_timeout_seconds",
+            th.NumberType,
+            default=60,
+            description="Timeout of one request, in seconds.",
+        ),
+        th.Property(
+            "max_retries",
+            th.IntegerType,
+            default=6,
+            description=(
+                "Retries after 429, 5xx, timeouts, broken connections and truncated JSON."
+            ),
+        ),
         th.Property(
             "hash_pii",
             th.BooleanType,
             default=False,
-            description="SHA-256 emails (salted with pii_salt) before they leave the tap.",
+            description=(
+                "Emails leave the tap as the SHA-256 hex of `pii_salt` + the lower-cased email."
+            ),
         ),
-        th.Property("pii_salt", th.StringType, secret=True),
+        th.Property(
+            "pii_salt",
+            th.StringType,
+            secret=True,
+            description="Secret salt of the email hashes; required when `hash_pii` is on.",
+        ),
     ).to_dict()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

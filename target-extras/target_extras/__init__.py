@@ -1,1 +1,3 @@
 """target-extras: a Singer target landing change-only history tables in PostgreSQL."""
+
+__version__ = "0.2.0"

@@ -34,6 +34,18 @@ DEFAULT_AIRBYTE_SCHEMAS = ["airbyte_raw", "airbyte_internal"]
 # Built-in singer-sdk settings this target does not honour: not advertised, so not misleading.
 _UNSUPPORTED_BUILTIN_SETTINGS = ("load_method", "add_record_metadata", "hard_delete")
 
+#: What singer-sdk's built-in settings mean for this target (its own texts are generic).
+_BUILTIN_DESCRIPTIONS = {
+    "validate_records": (
+        "JSON Schema validation of each record (Draft 2020-12, formats not checked, like "
+        "singer-sdk's; done by jsonschema-rs at about 1 µs a record: keep it on)."
+    ),
+    "process_activate_version_messages": (
+        "Apply ACTIVATE_VERSION messages: keys a complete snapshot did not send are marked "
+        "deleted (rows are never removed)."
+    ),
+}
+
 
 class TargetExtras(SQLTarget):
     """Lands Singer streams in PostgreSQL as change-only history beside Airbyte's tables."""
@@ -58,15 +70,19 @@ class TargetExtras(SQLTarget):
             required=True,
             secret=True,
             description=(
-                "libpq URI of the PostgreSQL database, e.g. "
-                "postgresql://user:pass@host:5432/db or postgresql://user@/db?host=/socket/dir."
+                "libpq URI of the PostgreSQL database: `postgresql://user:pass@host:5432/db`, "
+                "or a unix socket `postgresql://user@/db?host=/socket/dir` (psycopg 3 driver; "
+                "the password is never printed)."
             ),
         ),
         th.Property(
             "schema",
             th.StringType,
             default=DEFAULT_SCHEMA,
-            description="Schema of the landing tables, their __current views and the run log.",
+            description=(
+                "Schema of the landing tables, their `__current` views, `_extras_runs`, "
+                "`_extras_version_keys` and `_extras_versions`."
+            ),
         ),
         th.Property(
             "airbyte_schemas",
@@ -127,6 +143,9 @@ class TargetExtras(SQLTarget):
         super().append_builtin_config(config_jsonschema)
         for name in _UNSUPPORTED_BUILTIN_SETTINGS:
             config_jsonschema["properties"].pop(name, None)
+        for name, description in _BUILTIN_DESCRIPTIONS.items():
+            if name in config_jsonschema["properties"]:
+                config_jsonschema["properties"][name]["description"] = description
 
     # Message handling ----------------------------------------------------------------------
 
