@@ -2,7 +2,7 @@
 
 The dbt templater compiles the project, and our models ask the catalog whether the optional
 Airbyte tables exist (``adapter.get_relation``), so sqlfluff needs a PostgreSQL: ``DATABASE_URL``
-when set, else the embedded one. sqlfluff runs from the Meltano ``sqlfluff`` utility's virtualenv,
+when set, else the embedded one (stopped afterwards if this command started it). sqlfluff runs from the Meltano ``sqlfluff`` utility's virtualenv,
 where dbt-core is importable (see meltano.yml). Extra arguments go to sqlfluff, e.g.
 ``python -m orchestrate.lint_sql fix`` or ``... lint models/marts/dim_tasks.sql``.
 """
@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 from orchestrate.database_url import libpq_environment
-from orchestrate.embedded_postgres import REPO_ROOT, resolve_database_url
+from orchestrate.embedded_postgres import REPO_ROOT, default_data_dir
 
 SQLFLUFF = REPO_ROOT / ".meltano" / "utilities" / "sqlfluff" / "venv" / "bin" / "sqlfluff"
 PROJECT_DIR = REPO_ROOT / "transform"
@@ -34,10 +34,27 @@ def main(argv: list[str] | None = None) -> int:
     if not SQLFLUFF.exists():
         print(f"lint_sql: {SQLFLUFF} is missing: run `make install`.", file=sys.stderr)
         return 2
-    url, _embedded = resolve_database_url()
+    url = os.environ.get("DATABASE_URL", "").strip()
+    started_here = not url and not (default_data_dir() / "postmaster.pid").exists()
+    if not url:
+        url = _embedded_postgres("url").strip()
     env = {**os.environ, **libpq_environment(url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     args = list(sys.argv[1:] if argv is None else argv)
-    return subprocess.run(sqlfluff_command(args), cwd=PROJECT_DIR, env=env).returncode
+    try:
+        return subprocess.run(sqlfluff_command(args), cwd=PROJECT_DIR, env=env).returncode
+    finally:
+        if started_here:
+            _embedded_postgres("stop")  # leave the machine as we found it (CI, pre-commit)
+
+
+def _embedded_postgres(action: str) -> str:
+    """``python -m orchestrate.embedded_postgres <action>`` in a child process.
+
+    A child, not a call: pgserver stops the server only when no live process holds a handle
+    on it, and a handle taken in this process would outlive the ``stop``.
+    """
+    command = [sys.executable, "-m", "orchestrate.embedded_postgres", action]
+    return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
 
 
 if __name__ == "__main__":
