@@ -167,8 +167,7 @@ def test_activate_version_deletes_only_within_the_workspaces_it_covers(landing: 
     def full_sync(version: int, rows: list[tuple[str, str]], at: str) -> list[dict]:
         announce = {"type": "ACTIVATE_VERSION", "stream": "spaces", "version": version}
         records = [
-            {**record("spaces", at=at, id=i, team_id=team), "version": version}
-            for i, team in rows
+            {**record("spaces", at=at, id=i, team_id=team), "version": version} for i, team in rows
         ]
         return [schema_msg("spaces", schema=SPACE_SCHEMA), *records, announce]
 

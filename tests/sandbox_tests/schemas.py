@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -280,3 +281,26 @@ def response_schema(filename: str) -> dict[str, Any]:
 def validate(filename: str, body: Any) -> None:
     """Raise ``jsonschema.ValidationError`` unless ``body`` fits the (overridden) schema."""
     Draft202012Validator(response_schema(filename)).validate(body)
+
+
+def _shape(template: str) -> str:
+    """``/v2/team/{team_Id}/task`` and ``/team/{team_id}/task`` -> ``/team/{}/task``."""
+    return re.sub(r"\{\w+\}", "{}", template.removeprefix("/v2"))
+
+
+@cache
+def _operations() -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
+    if not OPENAPI.is_dir():
+        return found
+    for path in sorted(OPENAPI.glob("*.json")):
+        for template, item in json.loads(path.read_text())["paths"].items():
+            for method in item:
+                if method in {"get", "post", "put", "delete"}:
+                    found.setdefault((method.upper(), _shape(template)), path.name)
+    return found
+
+
+def openapi_file_for(method: str, template: str) -> str | None:
+    """The OpenAPI file that describes ``method`` on a route template, or None."""
+    return _operations().get((method.upper(), _shape(template)))
