@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-OPENAPI = SHARED / "clickup-api" / "openapi"
+#: ClickUp's OpenAPI files: ``CLICKUP_OPENAPI_DIR``, else ``../shared/clickup-api/openapi``.
+OPENAPI = Path(os.environ.get("CLICKUP_OPENAPI_DIR") or SHARED / "clickup-api" / "openapi")
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 USER = {

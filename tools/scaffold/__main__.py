@@ -128,10 +128,12 @@ def plan(
         ),
     )
     origin = (
-        f"Records are shaped like the example of ClickUp's OpenAPI definition "
+        f"Records are shaped like the example of ClickUp's OpenAPI definition\n"
         f"``{shape.openapi_file}``, so the responses validate against it."
         if shape.openapi_file
-        else "ClickUp's OpenAPI files do not describe this path: records hold the key and a name."
+        else "ClickUp's OpenAPI files do not describe this path: records hold the key and a name.".replace(
+            ": ", ":\n", 1
+        )
     )
     sandbox_module = SANDBOX_MODULE.format(
         path=path,

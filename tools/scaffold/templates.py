@@ -56,8 +56,9 @@ class {class_name}(ClickUpStream):
 
 SANDBOX_MODULE = '''"""``GET {path}`` in the sandbox (scaffolded by ``make new-stream``).
 
-{shape_origin} ``make_record`` fills in the id and the name of each record, deterministically
-from the sandbox's seed; edit it to serve more realistic data.
+{shape_origin}
+``make_record`` fills in the id and the name of each record, deterministically from the
+sandbox's seed; edit it to serve more realistic data.
 """
 
 from __future__ import annotations
