@@ -337,31 +337,6 @@
         {{ clickup_extras.stg_clickup_extras__load_metadata_columns() }}
 {%- endmacro %}
 
-{% macro stg_clickup_extras__comments_columns() %}
-
-        ----------  ids
-        id::text as comment_id,
-        task_id::text as task_id,
-        team_id::text as team_id,
-        user_id::bigint as user_id,
-        assignee_id::bigint as assignee_id,
-        assigned_by_id::bigint as assigned_by_id,
-
-        ----------  strings
-        comment_text::text as comment_text,
-
-        ----------  numerics
-        reply_count::bigint as reply_count,
-
-        ----------  booleans
-        resolved::boolean as is_resolved,
-
-        ----------  timestamps (UTC)
-        "date"::timestamptz as commented_at,
-
-        {{ clickup_extras.stg_clickup_extras__load_metadata_columns() }}
-{%- endmacro %}
-
 {% macro stg_clickup_extras__task_templates_columns() %}
 
         ----------  ids
