@@ -12,7 +12,8 @@ INSTALL_STAMP := $(VENV)/.installed
 INSTALL_INPUTS := requirements-dev.txt meltano.yml tap-clickup-extended/pyproject.toml \
 	target-extras/pyproject.toml tests/sandbox/pyproject.toml
 
-.PHONY: help install demo run test test-fast lint dist format psql db-start db-stop clean webhooks bench
+.PHONY: help install demo run test test-fast lint dist format psql db-start db-stop clean webhooks bench \
+	new-stream
 
 help:
 	@echo "make demo      run the whole pipeline on the embedded PostgreSQL and the ClickUp sandbox"
@@ -24,6 +25,8 @@ help:
 	@echo "make db-stop   stop the embedded database"
 	@echo "make lint      ruff, mypy and sqlfluff (what CI and pre-commit run)"
 	@echo "make dist      build both packages' wheels into dist/"
+	@echo "make new-stream NAME=goals PATH=/team/{team_id}/goal [KEY=id RECORDS_KEY=goals PARENT=workspaces]"
+	@echo "               scaffold a stream: tap, sandbox endpoint, dbt staging (CONTRIBUTING.md)"
 
 install: $(INSTALL_STAMP)
 
@@ -78,6 +81,14 @@ bench: install
 webhooks: install
 	DATABASE_URL=$${DATABASE_URL:-$$($(BIN)/python -m orchestrate.embedded_postgres url)} \
 		$(BIN)/target-extras-webhooks serve --host $${WEBHOOKS_HOST:-127.0.0.1} --port $${WEBHOOKS_PORT:-8080}
+
+# `PATH=...` on make's command line replaces the recipe's PATH: the recipe uses absolute paths
+# only, and hands the value to the scaffold as the API path.
+new-stream:
+	@test -n "$(NAME)" || { echo "new-stream: error: give NAME=<stream> PATH=/team/{team_id}/<endpoint>" >&2; exit 1; }
+	@test -x $(BIN)/python || { echo "new-stream: error: run make install first" >&2; exit 1; }
+	@$(BIN)/python -m tools.scaffold --name '$(NAME)' --path '$(PATH)' --key '$(or $(KEY),id)' \
+		$(if $(RECORDS_KEY),--records-key '$(RECORDS_KEY)') $(if $(PARENT),--parent '$(PARENT)')
 
 psql: install
 	@$(BIN)/python -m orchestrate.embedded_postgres psql

@@ -26,6 +26,7 @@ from tap_clickup_extended.client import ClickUpStream
 from tap_clickup_extended.errors import ClickUpFatalError, SettingsError, scrub
 from tap_clickup_extended.rate_limit import RateLimiter
 from tap_clickup_extended.schema import VOLATILE
+from tap_clickup_extended.streams import discover_stream_types
 from tap_clickup_extended.streams.hierarchy_streams import (
     FoldersStream,
     ListsStream,
@@ -54,7 +55,7 @@ MAX_RESERVE = 0.9
 DEFAULT_START_DAYS = 365
 
 #: Child streams come after their parents, and ``folders`` before ``lists``.
-STREAM_TYPES: tuple[type[Stream], ...] = (
+CORE_STREAM_TYPES: tuple[type[ClickUpStream], ...] = (
     WorkspacesStream,
     MembersStream,
     SpacesStream,
@@ -69,6 +70,11 @@ STREAM_TYPES: tuple[type[Stream], ...] = (
     CommentsStream,
     TimeEntryScansStream,
     TimeEntriesStream,
+)
+#: The curated streams, then every stream class found in the other ``streams/*_streams.py``
+#: modules (``make new-stream`` writes those; see CONTRIBUTING.md).
+STREAM_TYPES: tuple[type[Stream], ...] = CORE_STREAM_TYPES + discover_stream_types(
+    CORE_STREAM_TYPES
 )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-OPENAPI = SHARED / "clickup-api" / "openapi"
+#: ClickUp's OpenAPI files: ``CLICKUP_OPENAPI_DIR``, else ``../shared/clickup-api/openapi``.
+OPENAPI = Path(os.environ.get("CLICKUP_OPENAPI_DIR") or SHARED / "clickup-api" / "openapi")
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 USER = {
@@ -280,3 +283,26 @@ def response_schema(filename: str) -> dict[str, Any]:
 def validate(filename: str, body: Any) -> None:
     """Raise ``jsonschema.ValidationError`` unless ``body`` fits the (overridden) schema."""
     Draft202012Validator(response_schema(filename)).validate(body)
+
+
+def _shape(template: str) -> str:
+    """``/v2/team/{team_Id}/task`` and ``/team/{team_id}/task`` -> ``/team/{}/task``."""
+    return re.sub(r"\{\w+\}", "{}", template.removeprefix("/v2"))
+
+
+@cache
+def _operations() -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
+    if not OPENAPI.is_dir():
+        return found
+    for path in sorted(OPENAPI.glob("*.json")):
+        for template, item in json.loads(path.read_text())["paths"].items():
+            for method in item:
+                if method in {"get", "post", "put", "delete"}:
+                    found.setdefault((method.upper(), _shape(template)), path.name)
+    return found
+
+
+def openapi_file_for(method: str, template: str) -> str | None:
+    """The OpenAPI file that describes ``method`` on a route template, or None."""
+    return _operations().get((method.upper(), _shape(template)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clickup_sandbox import extras
 from clickup_sandbox.model import PRIORITIES, Comment, State, Task, TimeEntry
 from clickup_sandbox.status_time import current_since_ms, status_times
 
@@ -85,6 +86,7 @@ def export(state: State, now_ms: int) -> dict[str, Any]:
         "task_templates": [
             {"id": t.id, "team_id": t.team_id, "name": t.name} for t in state.templates
         ],
+        **extras.export(state),
         "deleted": {
             "time_entries": list(state.deleted_time_entries),
             "tasks": list(state.deleted_tasks),

@@ -12,6 +12,7 @@ import time
 import uuid
 from typing import Any
 
+from clickup_sandbox import extras
 from clickup_sandbox.config import SandboxConfig
 from clickup_sandbox.model import (
     Checklist,
@@ -268,6 +269,7 @@ def generate(config: SandboxConfig, anchor: int | None = None) -> State:
     ids = _Ids()
     for w in range(config.workspaces):
         _WorkspaceBuilder(state, config, ids, w).build()
+    extras.populate(state, config.seed)
     state.last_update_ms = max((t.date_updated_ms for t in state.tasks.values()), default=anchor)
     return state
 

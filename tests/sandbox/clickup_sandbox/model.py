@@ -294,6 +294,8 @@ class State:
     time_entries: dict[str, TimeEntry] = field(default_factory=dict)
     comments: dict[str, list[Comment]] = field(default_factory=dict)
     templates: list[TaskTemplate] = field(default_factory=list)
+    #: Records of the extra endpoints (``clickup_sandbox/extras/``), by endpoint name.
+    extras: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     webhooks: dict[str, Webhook] = field(default_factory=dict)
     deleted_tasks: list[str] = field(default_factory=list)
     deleted_time_entries: list[str] = field(default_factory=list)

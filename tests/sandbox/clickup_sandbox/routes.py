@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from clickup_sandbox import extras
 from clickup_sandbox.handlers import comments, hierarchy, tasks, time_entries, webhooks
 from clickup_sandbox.handlers.common import ApiRequest
 from clickup_sandbox.model import State
@@ -39,7 +40,10 @@ def _route(method: str, template: str, handler: Handler, *, mutates: bool = Fals
     return Route(method, template, handler, re.compile(f"^{regex}$"), mutates)
 
 
+#: The extra endpoints (``clickup_sandbox/extras/``) come first: their literal paths are more
+#: specific than the core routes' trailing parameters.
 ROUTES: list[Route] = [
+    *(_route("GET", endpoint.path, endpoint.handle) for endpoint in extras.endpoints()),
     _route("GET", "/team", hierarchy.get_teams),
     _route("GET", "/user", hierarchy.get_user),
     _route("GET", "/team/{team_id}/space", hierarchy.get_spaces),

@@ -291,3 +291,60 @@
         _extras_loaded_at::timestamptz as loaded_at,
         _extras_deleted_at::timestamptz as deleted_at
 {%- endmacro %}
+
+{% macro stg_clickup_extras__task_relationships_columns() %}
+
+        ----------  ids
+        task_id::text as task_id,
+        related_task_id::text as related_task_id,
+        kind::text as kind,
+        field_id::text as field_id,
+        team_id::text as team_id,
+        user_id::bigint as user_id,
+        link_id::text as link_id,
+
+        ----------  numerics
+        dependency_type::bigint as dependency_type,
+
+        ----------  timestamps (UTC)
+        date_created::timestamptz as created_at,
+
+        {{ clickup_extras.stg_clickup_extras__load_metadata_columns() }}
+{%- endmacro %}
+
+{% macro stg_clickup_extras__task_status_history_columns() %}
+
+        ----------  ids
+        task_id::text as task_id,
+        status::text as status,
+        team_id::text as team_id,
+
+        ----------  strings
+        "type"::text as status_type,
+        color::text as status_color,
+
+        ----------  numerics
+        orderindex::bigint as orderindex,
+        total_minutes::bigint as total_minutes,
+
+        ----------  booleans
+        is_current::boolean as is_current,
+
+        ----------  timestamps (UTC)
+        since::timestamptz as since_at,
+        current_since::timestamptz as current_since_at,
+
+        {{ clickup_extras.stg_clickup_extras__load_metadata_columns() }}
+{%- endmacro %}
+
+{% macro stg_clickup_extras__task_templates_columns() %}
+
+        ----------  ids
+        id::text as task_template_id,
+        team_id::text as team_id,
+
+        ----------  strings
+        "name"::text as task_template_name,
+
+        {{ clickup_extras.stg_clickup_extras__load_metadata_columns() }}
+{%- endmacro %}

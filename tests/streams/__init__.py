@@ -1,0 +1,1 @@
+"""Tests over every stream the tap discovers (a new stream is covered without new tests)."""
