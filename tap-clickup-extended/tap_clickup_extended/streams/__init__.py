@@ -39,6 +39,7 @@ def discover_stream_types(
     from tap_clickup_extended.client import ClickUpStream
 
     found: dict[str, type[ClickUpStream]] = {}
+    known_names = {_class_name_of(k) for k in known}
     for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if not module_info.name.endswith(MODULE_SUFFIX):
             continue
@@ -52,7 +53,13 @@ def discover_stream_types(
                 and value not in known
                 and "name" in vars(value)
             ):
-                if value.name in found or any(k.name == value.name for k in known):
-                    raise RuntimeError(f"two stream classes are named {value.name!r}")
-                found[value.name] = value
-    return tuple(sorted(found.values(), key=lambda t: (_depth(t), t.name)))
+                name = _class_name_of(value)
+                if name in found or name in known_names:
+                    raise RuntimeError(f"two stream classes are named {name!r}")
+                found[name] = value
+    return tuple(sorted(found.values(), key=lambda t: (_depth(t), _class_name_of(t))))
+
+
+def _class_name_of(stream_type: type[ClickUpStream]) -> str:
+    """The stream name a class declares (singer-sdk types ``name`` as an instance attribute)."""
+    return str(vars(stream_type).get("name") or getattr(stream_type, "name", ""))
