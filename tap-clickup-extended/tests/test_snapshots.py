@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from tap_clickup_extended.tap import TapClickUpExtended
+
+from tests.conftest import run_tap
+from tests.fake_clickup import TEAM_ID, FakeClickUp, Fault
 
 FULL_TABLE = {"workspaces", "members", "spaces", "folders", "lists", "task_templates"}
 
@@ -13,3 +19,29 @@ def test_full_table_streams_are_complete_snapshots_and_incremental_ones_are_not(
     )
     complete = {name for name, stream in tap.streams.items() if stream.is_complete_snapshot}
     assert complete == FULL_TABLE
+
+
+def test_activate_version_follows_the_records_of_a_successful_run_only(
+    tmp_path: Path, fake_api: FakeClickUp, base_config: dict[str, Any]
+) -> None:
+    run = run_tap(tmp_path, base_config)
+    assert run.returncode == 0, run.stderr
+    messages = run.messages
+    activated = {m["stream"]: i for i, m in enumerate(messages) if m["type"] == "ACTIVATE_VERSION"}
+    assert set(activated) == FULL_TABLE & {m.get("stream") for m in messages}
+    for stream, position in activated.items():
+        records = [
+            (i, m)
+            for i, m in enumerate(messages)
+            if m["type"] == "RECORD" and m["stream"] == stream
+        ]
+        assert records and all(i < position for i, _ in records), stream
+        assert {m["version"] for _, m in records} == {messages[position]["version"]}, stream
+    assert not any(
+        m["type"] == "RECORD" and m["stream"] == "tasks" and "version" in m for m in messages
+    )
+    # A run that fails (here on the tasks walk) closes no snapshot: nothing gets deleted.
+    fake_api.faults[f"/api/v2/team/{TEAM_ID}/task"].extend([Fault(status=503)] * 5)
+    failed = run_tap(tmp_path, {**base_config, "max_retries": 1})
+    assert failed.returncode == 1
+    assert not any(m["type"] == "ACTIVATE_VERSION" for m in failed.messages)
