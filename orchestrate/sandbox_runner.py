@@ -62,6 +62,13 @@ class Sandbox:
     def set_faults(self, rules: list[dict[str, Any]]) -> None:
         self._control("POST", "faults", json={"rules": rules})
 
+    def pending_faults(self) -> list[dict[str, Any]]:
+        """The fault rules that have not fired all their shots yet."""
+        return list(self._control("GET", "faults")["rules"])
+
+    def clear_faults(self) -> None:
+        self._control("DELETE", "faults")
+
 
 def sandbox_command() -> str:
     """The clickup-sandbox executable installed beside this interpreter."""

@@ -84,9 +84,9 @@ def _fault_count(box: Sandbox) -> int:
 @pytest.fixture
 def clean(sandbox: Sandbox) -> Iterator[Sandbox]:
     """No fault rules before or after the test."""
-    sandbox._control("DELETE", "faults")
+    sandbox.clear_faults()
     yield sandbox
-    sandbox._control("DELETE", "faults")
+    sandbox.clear_faults()
 
 
 def test_faults_still_end_with_complete_exact_data(clean: Sandbox, tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_faults_still_end_with_complete_exact_data(clean: Sandbox, tmp_path: Pat
     )
     faulted = run_tap(_dir(tmp_path / "b"), _config(clean, request_timeout_seconds=2), timeout=300)
     assert faulted.returncode == 0, faulted.stderr[-2000:]
-    assert clean._control("GET", "faults")["rules"] == []  # every injected fault fired
+    assert clean.pending_faults() == []  # every injected fault fired
     assert _fault_count(clean) == 7  # a slow reply is a normal answer, only late
     assert _snapshot(faulted) == _snapshot(baseline)
     total = next(line for line in faulted.stderr.splitlines() if "Run summary: TOTAL" in line)
@@ -121,7 +121,7 @@ def test_interrupted_sync_resumes_from_its_last_state(clean: Sandbox, tmp_path: 
     first = run_tap(_dir(tmp_path / "a"), _config(clean, max_retries=1), timeout=300)
     assert first.returncode == 1
     assert "Traceback" not in first.stderr
-    clean._control("DELETE", "faults")
+    clean.clear_faults()
     state = first.last_state()
     (partition,) = [
         p
