@@ -51,6 +51,7 @@
         watcher_ids::jsonb as watcher_ids,
         tags::jsonb as tags,
         custom_field_ids::jsonb as custom_field_ids,
+        relationship_keys::jsonb as relationship_keys,
 
         ----------  timestamps (UTC)
         date_created::timestamptz as created_at,
@@ -345,6 +346,31 @@
 
         ----------  strings
         "name"::text as task_template_name,
+
+        {{ clickup_extras.stg_clickup_extras__load_metadata_columns() }}
+{%- endmacro %}
+
+{% macro stg_clickup_extras__comments_columns() %}
+
+        ----------  ids
+        id::text as comment_id,
+        task_id::text as task_id,
+        team_id::text as team_id,
+        user_id::bigint as author_user_id,
+        assignee_id::bigint as assignee_user_id,
+        assigned_by_id::bigint as assigned_by_user_id,
+
+        ----------  strings
+        comment_text::text as comment_text,
+
+        ----------  numerics
+        reply_count::bigint as reply_count,
+
+        ----------  booleans
+        resolved::boolean as is_resolved,
+
+        ----------  timestamps (UTC)
+        "date"::timestamptz as commented_at,
 
         {{ clickup_extras.stg_clickup_extras__load_metadata_columns() }}
 {%- endmacro %}

@@ -1,0 +1,137 @@
+-- One row per current, not deleted ClickUp time entry.
+-- Incremental (delete+insert on time_entry_id): a run rebuilds the entries whose version, member or
+-- covering scan was loaded after the newest `loaded_at` already in the table; the post-hook removes
+-- the entries found deleted (or gone from the current view). A change of var time_zone, hash_emails
+-- or email_hash_salt needs `--full-refresh`.
+{{
+    config(
+        materialized='incremental',
+        unique_key='time_entry_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=[
+            "delete from {{ this }} as mart where mart.time_entry_id in (select deleted.time_entry_id from {{ ref('int_time_entries_deleted') }} as deleted) or not exists (select 1 from {{ ref('stg_clickup_extras__time_entries') }} as entries where entries.time_entry_id = mart.time_entry_id)"
+        ]
+    )
+}}
+with
+
+time_entries as (
+
+    select * from {{ ref('stg_clickup_extras__time_entries') }}
+
+),
+
+deleted_entries as (
+
+    select * from {{ ref('int_time_entries_deleted') }}
+
+),
+
+members as (
+
+    select * from {{ ref('stg_clickup_extras__members') }}
+
+),
+
+scans as (
+
+    select * from {{ ref('stg_clickup_extras__time_entry_scans') }}
+
+),
+
+{% if is_incremental() %}
+watermark as (
+
+    select coalesce(max(loaded_at), '-infinity'::timestamptz) as loaded_at from {{ this }}
+
+),
+
+new_scans as (
+
+    select scans.*
+    from scans
+    cross join watermark
+    where scans.loaded_at > watermark.loaded_at
+
+),
+
+changed as (
+
+    select time_entries.*
+    from time_entries
+    cross join watermark
+    where
+        time_entries.loaded_at > watermark.loaded_at
+        or exists (
+            select 1 as is_new_member
+            from members
+            where
+                members.team_id = time_entries.team_id
+                and members.user_id = time_entries.user_id
+                and members.loaded_at > watermark.loaded_at
+        )
+        or exists (
+            select 1 as is_rescanned
+            from new_scans
+            where
+                new_scans.team_id = time_entries.team_id
+                and time_entries.started_at between new_scans.window_start_at and new_scans.window_end_at
+        )
+
+),
+{% else %}
+changed as (
+
+    select * from time_entries
+
+),
+{% endif %}
+
+kept as (
+
+    select changed.*
+    from changed
+    left join deleted_entries
+        on changed.time_entry_id = deleted_entries.time_entry_id
+    where deleted_entries.time_entry_id is null
+
+),
+
+final as (
+
+    select
+        kept.time_entry_id,
+        kept.team_id,
+        kept.user_id,
+        {{ clickup_extras.hash_email('coalesce(kept.user_email, members.email)') }} as user_email_hash,
+        kept.task_id,
+        kept.list_id,
+        kept.folder_id,
+        kept.space_id,
+        kept.started_at as started_at_utc,
+        case when kept.is_running then null else kept.ended_at end as ended_at_utc,
+        {{ clickup_extras.to_local_time('kept.started_at') }} as started_at_local,
+        {{ clickup_extras.to_local_time(
+            'case when kept.is_running then null else kept.ended_at end'
+        ) }} as ended_at_local,
+        ({{ clickup_extras.to_local_time('kept.started_at') }})::date as local_date,
+        case when kept.is_running then null else kept.duration_ms end as duration_ms,
+        round(
+            (case when kept.is_running then null else kept.duration_ms end)::numeric / 3600000.0, 6
+        ) as duration_hours,
+        coalesce(kept.is_running, false) as is_running,
+        kept.is_billable,
+        kept.description,
+        kept.tags,
+        kept.entry_source as source,
+        kept.extracted_at,
+        kept.loaded_at
+    from kept
+    left join members
+        on kept.team_id = members.team_id
+        and kept.user_id = members.user_id
+
+)
+
+select * from final
