@@ -1,0 +1,69 @@
+-- One row per current workspace member, with the organisation's employee id from the
+-- member_employee_ids seed (a row for the member's workspace first, else a row for every workspace).
+with
+
+members as (
+
+    select * from {{ ref('stg_clickup_extras__members') }}
+
+),
+
+employee_ids as (
+
+    select * from {{ ref('member_employee_ids') }}
+
+),
+
+mapped as (
+
+    select
+        members.team_id,
+        members.user_id,
+        employee_ids.employee_id,
+        case when employee_ids.team_id is null then 'all_workspaces' else 'workspace' end as employee_id_scope,
+        row_number() over (
+            partition by members.team_id, members.user_id
+            order by employee_ids.team_id nulls last
+        ) as preference
+    from members
+    inner join employee_ids
+        on
+            members.user_id = employee_ids.user_id
+            and (employee_ids.team_id is null or employee_ids.team_id = members.team_id)
+
+),
+
+final as (
+
+    select
+        md5(members.team_id || '|' || members.user_id::text) as member_id,
+        members.team_id,
+        members.user_id,
+        mapped.employee_id,
+        mapped.employee_id_scope,
+        members.username,
+        {{ clickup_extras.hash_email('members.email') }} as user_email_hash,
+        members.initials,
+        members.user_color,
+        members.role_code,
+        case members.role_code
+            when 1 then 'owner'
+            when 2 then 'admin'
+            when 3 then 'member'
+            when 4 then 'guest'
+        end as role_name,
+        coalesce(members.role_code = 4, false) as is_guest,
+        members.joined_at,
+        members.invited_at,
+        members.last_active_at,
+        members.extracted_at
+    from members
+    left join mapped
+        on
+            members.team_id = mapped.team_id
+            and members.user_id = mapped.user_id
+            and mapped.preference = 1
+
+)
+
+select * from final

@@ -1,0 +1,128 @@
+-- One row per task per local day (var time_zone): the task as it was at the end of that day, from the
+-- tasks history. A version is in effect from the local day of its date_updated (ClickUp's time of the
+-- change; the extraction time when missing) until the next version's day; the last version of a day
+-- wins. A task appears from the day of the first version we hold and continues to the current local
+-- day; a version recording the task's deletion ends it.
+-- Incremental over a bounded lookback (delete+insert on task_id + snapshot_date): a run rewrites the
+-- last var('daily_task_snapshots_lookback_days') days (default 3) before the newest day in the
+-- table, up to today, for every task, plus every day from the change on for the tasks that got a
+-- version loaded since the last run (a new task: all its days), so late versions are never lost.
+{{
+    config(
+        materialized='incremental',
+        unique_key=['task_id', 'snapshot_date'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=[
+            "delete from {{ this }} as mart using (select task_id, effective_date from {{ ref('int_task_versions_dated') }} where is_deletion and is_latest) as deleted where mart.task_id = deleted.task_id and mart.snapshot_date >= deleted.effective_date"
+        ]
+    )
+}}
+{%- set lookback_days = var('daily_task_snapshots_lookback_days', 3) | int %}
+with
+
+versions as (
+
+    select * from {{ ref('int_task_versions_dated') }}
+
+),
+
+-- the last day: var daily_task_snapshots_end_date (a fixed date, for backfills and tests), else today
+today as (
+
+    {%- set end_date = var('daily_task_snapshots_end_date', none) %}
+    {%- if end_date %}
+    select {{ clickup_extras.sql_literal(end_date) }}::date as local_date
+    {%- else %}
+    select ({{ clickup_extras.to_local_time('now()') }})::date as local_date
+    {%- endif %}
+
+),
+
+{% if is_incremental() %}
+previous_build as (
+
+    select
+        coalesce(max(snapshot_date), '-infinity'::date) as last_date,
+        coalesce(max(loaded_at), '-infinity'::timestamptz) as last_loaded_at
+    from {{ this }}
+
+),
+
+-- tasks with a version loaded since the last run are rebuilt from the first day that version changes
+changed_tasks as (
+
+    select
+        versions.task_id,
+        min(versions.effective_date) as rebuild_from_date
+    from versions
+    cross join previous_build
+    where versions.loaded_at > previous_build.last_loaded_at
+    group by versions.task_id
+
+),
+{% endif %}
+
+-- the days each version is in effect: [its day, the next version's day), the last one up to today
+version_days as (
+
+    select
+        versions.*,
+        (day_series.snapshot_day)::date as snapshot_date
+    from versions
+    cross join today
+    cross join lateral generate_series(
+        versions.effective_date,
+        coalesce(versions.next_effective_date - 1, today.local_date),
+        interval '1 day'
+    ) as day_series (snapshot_day)
+    where not versions.is_deletion
+
+),
+
+selected_days as (
+
+    select version_days.*
+    from version_days
+    {% if is_incremental() %}
+        cross join previous_build
+        left join changed_tasks
+            on version_days.task_id = changed_tasks.task_id
+        where
+            version_days.snapshot_date >= previous_build.last_date - {{ lookback_days }}
+            or version_days.snapshot_date >= changed_tasks.rebuild_from_date
+    {% endif %}
+
+),
+
+final as (
+
+    select
+        md5(task_id || '|' || snapshot_date::text) as snapshot_id,
+        snapshot_date,
+        task_id,
+        team_id,
+        list_id,
+        folder_id,
+        space_id,
+        parent_task_id,
+        task_name,
+        status,
+        status_type,
+        coalesce(status_type in ('closed', 'done'), false) as is_closed,
+        coalesce(is_archived, false) as is_archived,
+        assignee_ids,
+        coalesce(jsonb_array_length(assignee_ids), 0) as assignee_count,
+        priority,
+        points,
+        time_estimate_ms,
+        time_spent_ms,
+        due_at,
+        effective_at as version_updated_at,
+        extras_row_id,
+        loaded_at
+    from selected_days
+
+)
+
+select * from final
