@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 from clickup_sandbox.config import SandboxConfig
-from clickup_sandbox.mutate import KINDS
+from clickup_sandbox.mutate import KINDS, OPT_IN_KINDS
 from clickup_sandbox.server import SandboxServer
 
 from tests.sandbox_tests.client import OTHER_TOKEN, TOKEN, Api, start
@@ -121,6 +121,59 @@ def test_mutate_bumps_date_updated_and_export(fresh: Api) -> None:
     assert {a["kind"] for a in again["applied"]} == {"rename_task"}
     fresh.control("POST", "/reset")
     assert fresh.control("GET", "/export")["deleted"] == {"time_entries": [], "tasks": []}
+
+
+def test_opt_in_mutations_change_statuses_and_relationships(fresh: Api) -> None:
+    def relations(export: dict[str, Any]) -> tuple[set, set]:
+        deps, links = set(), set()
+        for task in export["tasks"]:
+            deps |= {(d["task_id"], d["depends_on"]) for d in task["dependencies"]}
+            links |= {frozenset((task["id"], lk["link_id"])) for lk in task["linked_tasks"]}
+        return deps, links
+
+    before = fresh.control("GET", "/export")
+    deps_before, links_before = relations(before)
+    previous_max = max(t["date_updated_ms"] for t in before["tasks"])
+    result = fresh.control("POST", "/mutate", {"count": 10, "seed": 3, "kinds": list(OPT_IN_KINDS)})
+    assert {a["kind"] for a in result["applied"]} == set(OPT_IN_KINDS)
+    after = fresh.control("GET", "/export")
+    tasks = {t["id"]: t for t in after["tasks"]}
+    deps_after, links_after = relations(after)
+    for a in result["applied"]:
+        if a["kind"] == "change_status":
+            task = tasks[a["task_id"]]
+            current = [s for s in task["time_in_status"] if s["is_current"]]
+            assert task["status"] == a["to_status"] and [s["status"] for s in current] == [
+                a["to_status"]
+            ]
+            # entered now (a later change in the same request may bump date_updated again)
+            assert previous_max < current[0]["current_since_ms"] <= task["date_updated_ms"]
+            assert fresh.ok(f"/task/{a['task_id']}")["status"]["status"] == a["to_status"]
+    added = {
+        (a["task_id"], a["depends_on"]) for a in result["applied"] if a["kind"] == "add_dependency"
+    }
+    removed = {
+        (a["task_id"], a["depends_on"])
+        for a in result["applied"]
+        if a["kind"] == "remove_dependency"
+    }
+    assert deps_after == (deps_before | added) - removed and added and removed
+    linked = {
+        frozenset((a["task_id"], a["link_id"]))
+        for a in result["applied"]
+        if a["kind"] == "add_link"
+    }
+    unlinked = {
+        frozenset((a["task_id"], a["link_id"]))
+        for a in result["applied"]
+        if a["kind"] == "remove_link"
+    }
+    assert links_after == (links_before | linked) - unlinked and linked and unlinked
+    # Both tasks of a changed relationship are changed (the tap re-reads both sides).
+    for a in result["applied"]:
+        if a["kind"] != "change_status":
+            other = a.get("depends_on") or a.get("link_id")
+            assert {a["task_id"], other} <= set(result["changed_task_ids"])
 
 
 def test_determinism() -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from clickup_sandbox.generator import MINUTE, random_value
-from clickup_sandbox.model import State, Task, TimeEntry
+from clickup_sandbox.model import Dependency, Link, State, Task, TimeEntry
 
 KINDS = (
     "set_custom_field",
@@ -23,6 +23,15 @@ KINDS = (
     "close_task",
     "rename_task",
     "reassign_task",
+)
+#: Kinds applied only when a request names them, so that the changes of a seeded request without
+#: ``kinds`` (the demo's, other tests') stay what they were before these kinds existed.
+OPT_IN_KINDS = (
+    "change_status",
+    "add_dependency",
+    "remove_dependency",
+    "add_link",
+    "remove_link",
 )
 
 
@@ -42,9 +51,10 @@ class Mutator:
     def run(self, count: int, kinds: list[str] | None) -> dict[str, Any]:
         """Apply the changes and report them."""
         chosen = list(kinds) if kinds else list(KINDS)
-        unknown = [k for k in chosen if k not in KINDS]
+        known = KINDS + OPT_IN_KINDS
+        unknown = [k for k in chosen if k not in known]
         if unknown:
-            raise MutationError(f"unknown kinds {unknown}; known: {', '.join(KINDS)}")
+            raise MutationError(f"unknown kinds {unknown}; known: {', '.join(known)}")
         if count < 0:
             raise MutationError("count must be >= 0")
         plan = list(chosen) if count >= len(chosen) else self.rng.sample(chosen, count)
@@ -247,3 +257,82 @@ class Mutator:
         task.watcher_ids = sorted({*task.watcher_ids, *new})
         self._touch(task)
         return {"task_id": task.id, "assignee_ids": new}
+
+    # ----- opt-in kinds (OPT_IN_KINDS) ------------------------------------------------------------
+
+    def change_status(self) -> dict[str, Any] | None:
+        """Move a task to another status of its space's workflow (closing or reopening it)."""
+        state = self.state
+        task = self._pick(self._live_tasks())
+        if task is None:
+            return None
+        statuses = state.spaces[state.lists[task.list_id].space_id].statuses
+        new = self._pick([s for s in statuses if s.status != task.status])
+        if new is None:
+            return None
+        old = task.status
+        task.status = new.status
+        self._touch(task)
+        task.status_history.append((new.status, task.date_updated_ms))
+        closed = new.type == "closed"
+        task.date_closed_ms = task.date_done_ms = task.date_updated_ms if closed else None
+        return {"task_id": task.id, "from_status": old, "to_status": new.status}
+
+    def _related_pairs(self) -> set[frozenset[str]]:
+        pairs = {frozenset((d.task_id, d.depends_on)) for d in self.state.dependencies}
+        return pairs | {frozenset((lk.task_a, lk.task_b)) for lk in self.state.links}
+
+    def _unrelated_pair(self) -> tuple[Task, Task] | None:
+        live = self._live_tasks()
+        related = self._related_pairs()
+        for _ in range(50):
+            if len(live) < 2:
+                return None
+            a, b = self.rng.sample(live, 2)
+            if a.team_id == b.team_id and frozenset((a.id, b.id)) not in related:
+                return a, b
+        return None
+
+    def _touch_ids(self, *task_ids: str) -> None:
+        for task_id in task_ids:
+            task = self.state.tasks.get(task_id)
+            if task is not None:
+                self._touch(task)
+
+    def add_dependency(self) -> dict[str, Any] | None:
+        """``a`` starts waiting on ``b``; both tasks show it, so both change."""
+        pair = self._unrelated_pair()
+        if pair is None:
+            return None
+        a, b = pair
+        now = self.clock()
+        self.state.dependencies.append(
+            Dependency(a.id, b.id, 1, now, self.rng.choice([a.creator_id, b.creator_id]), a.team_id)
+        )
+        self._touch_ids(a.id, b.id)
+        return {"task_id": a.id, "depends_on": b.id}
+
+    def remove_dependency(self) -> dict[str, Any] | None:
+        dependency = self._pick(self.state.dependencies)
+        if dependency is None:
+            return None
+        self.state.dependencies.remove(dependency)
+        self._touch_ids(dependency.task_id, dependency.depends_on)
+        return {"task_id": dependency.task_id, "depends_on": dependency.depends_on}
+
+    def add_link(self) -> dict[str, Any] | None:
+        pair = self._unrelated_pair()
+        if pair is None:
+            return None
+        a, b = pair
+        self.state.links.append(Link(a.id, b.id, self.clock(), b.creator_id, a.team_id))
+        self._touch_ids(a.id, b.id)
+        return {"task_id": a.id, "link_id": b.id}
+
+    def remove_link(self) -> dict[str, Any] | None:
+        link = self._pick(self.state.links)
+        if link is None:
+            return None
+        self.state.links.remove(link)
+        self._touch_ids(link.task_a, link.task_b)
+        return {"task_id": link.task_a, "link_id": link.task_b}
