@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
-from tests.e2e.ground_truth import number, to_ms
+from tests.e2e.ground_truth import number
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "transform" / "seeds" / "member_employee_ids.csv"
 INVERSE = {
@@ -221,7 +221,9 @@ def expected_relationships(export: dict[str, Any]) -> dict[tuple, tuple]:
     relationship_fields = {f["id"] for f in export["custom_fields"] if f["type"] == "tasks"}
     expected: dict[tuple, tuple] = {}
 
-    def add(task: str, related: str, kind: str, field: str | None = None, entry: Any = None) -> None:
+    def add(
+        task: str, related: str, kind: str, field: str | None = None, entry: Any = None
+    ) -> None:
         entry = entry or {}
         expected[(task, related, kind, field)] = (
             INVERSE.get(kind),

@@ -33,10 +33,7 @@ ordered as (
         task_versions.deleted_at,
         -- a version never takes effect before the one stored before it (out-of-order date_updated)
         max(
-            case
-                when task_versions.deleted_at is not null then task_versions.deleted_at
-                else coalesce(task_versions.updated_at, task_versions.extracted_at)
-            end
+            coalesce(task_versions.deleted_at, task_versions.updated_at, task_versions.extracted_at)
         ) over (
             partition by task_versions.task_id order by task_versions.extras_row_id
             rows between unbounded preceding and current row

@@ -28,8 +28,8 @@ mapped as (
     from members
     inner join employee_ids
         on
-            members.user_id = employee_ids.user_id
-            and (employee_ids.team_id is null or employee_ids.team_id = members.team_id)
+        members.user_id = employee_ids.user_id
+        and (employee_ids.team_id is null or members.team_id = employee_ids.team_id)
 
 ),
 
@@ -60,9 +60,9 @@ final as (
     from members
     left join mapped
         on
-            members.team_id = mapped.team_id
-            and members.user_id = mapped.user_id
-            and mapped.preference = 1
+        members.team_id = mapped.team_id
+        and members.user_id = mapped.user_id
+        and mapped.preference = 1
 
 )
 

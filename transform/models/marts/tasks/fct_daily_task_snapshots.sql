@@ -71,11 +71,12 @@ version_days as (
         (day_series.snapshot_day)::date as snapshot_date
     from versions
     cross join today
-    cross join lateral generate_series(
-        versions.effective_date,
-        coalesce(versions.next_effective_date - 1, today.local_date),
-        interval '1 day'
-    ) as day_series (snapshot_day)
+    cross join
+        lateral generate_series(
+            versions.effective_date,
+            coalesce(versions.next_effective_date - 1, today.local_date),
+            interval '1 day'
+        ) as day_series (snapshot_day)
     where not versions.is_deletion
 
 ),
@@ -85,12 +86,12 @@ selected_days as (
     select version_days.*
     from version_days
     {% if is_incremental() %}
-        cross join previous_build
-        left join changed_tasks
-            on version_days.task_id = changed_tasks.task_id
-        where
-            version_days.snapshot_date >= previous_build.last_date - {{ lookback_days }}
-            or version_days.snapshot_date >= changed_tasks.rebuild_from_date
+    cross join previous_build
+    left join changed_tasks
+        on version_days.task_id = changed_tasks.task_id
+    where
+        version_days.snapshot_date >= previous_build.last_date - {{ lookback_days }}
+        or version_days.snapshot_date >= changed_tasks.rebuild_from_date
     {% endif %}
 
 ),

@@ -21,13 +21,19 @@ current_statuses as (
 
 stint_starts as (
 
-    select task_id, status, since_at as entered_at
+    select
+        task_id,
+        status,
+        since_at as entered_at
     from status_versions
     where since_at is not null
 
     union
 
-    select task_id, status, current_since_at as entered_at
+    select
+        task_id,
+        status,
+        current_since_at as entered_at
     from status_versions
     where is_current and current_since_at is not null
 
@@ -68,8 +74,8 @@ final as (
     from stints
     inner join current_statuses
         on
-            stints.task_id = current_statuses.task_id
-            and stints.status = current_statuses.status
+        stints.task_id = current_statuses.task_id
+        and stints.status = current_statuses.status
 
 )
 

@@ -4,7 +4,9 @@ with
 
 source as (
 
-    {{ clickup_extras.optional_source('clickup_extras', 'comments__current', clickup_extras.clickup_extras__comments_landing_columns()) }}
+    {{ clickup_extras.optional_source(
+        'clickup_extras', 'comments__current', clickup_extras.clickup_extras__comments_landing_columns()
+    ) }}
 
 ),
 
