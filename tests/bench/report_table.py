@@ -10,7 +10,7 @@ from typing import Any
 
 UNITS = {
     "_per_s": "/s",
-    "_ratio": "×",
+    "_ratio": "x",
     "_pct": "%",
     "_count": "",
     "_ms": "ms",
@@ -30,10 +30,12 @@ def _unit(name: str) -> tuple[str, str]:
 def format_number(value: Any) -> str:
     """Integers with thousands separators, other numbers with three significant decimals."""
     if value is None:
-        return "–"
+        return "-"
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) >= 100):
+    if isinstance(value, int) or (
+        isinstance(value, float) and value.is_integer() and abs(value) >= 100
+    ):
         return f"{int(value):,}"
     if isinstance(value, float):
         return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 100 else f"{value:,.1f}"
@@ -59,7 +61,7 @@ def _rows(results: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
             for result in results:
                 fig = result.get("figures", {})
                 if f"{stem}_found_count" not in fig:
-                    cells.append("–")
+                    cells.append("-")
                     continue
                 cell = f"{format_number(fig[f'{stem}_found_count'])} / "
                 cell += format_number(fig.get(f"{stem}_expected_count"))
@@ -129,7 +131,10 @@ def report_markdown(report: dict[str, Any]) -> str:
     for section in report["sections"]:
         title = section.get("title") or section.get("module")
         if section.get("status") != "ok":
-            lines += ["", f"**{_md(str(title))}**: {section.get('status')} ({_md(str(section.get('error')))})"]
+            lines += [
+                "",
+                f"**{_md(str(title))}**: {section.get('status')} ({_md(str(section.get('error')))})",
+            ]
             continue
         results = section["results"]
         lines += ["", f"**{_md(title)}**", ""]

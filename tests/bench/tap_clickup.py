@@ -32,7 +32,15 @@ from typing import Any
 
 from orchestrate.sandbox_runner import Sandbox, running_sandbox
 from tests.bench import singer_completeness
-from tests.bench.extraction import TOKEN, Counted, counted, log, print_section, rate_figures, start_date
+from tests.bench.extraction import (
+    TOKEN,
+    Counted,
+    counted,
+    log,
+    print_section,
+    rate_figures,
+    start_date,
+)
 from tests.bench.peer_venv import ensure_venv
 from tests.bench.request_minimum import workspace_minimum
 from tests.bench.singer_completeness import Found
@@ -89,9 +97,14 @@ def run_theirs(
     return counted(
         box,
         lambda: run_tap(
-            command(box.api_url), workdir, name, {"api_token": TOKEN},
-            state=state, catalog=chosen, env=tap_env(),
-        ),  # fmt: skip
+            command(box.api_url),
+            workdir,
+            name,
+            {"api_token": TOKEN},
+            state=state,
+            catalog=chosen,
+            env=tap_env(),
+        ),
     )
 
 
