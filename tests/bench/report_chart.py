@@ -34,17 +34,20 @@ class Panel:
     modules: tuple[str, ...]
     figures: tuple[str, ...]
     note: str = ""
+    #: Where the ideal is (a dashed line): a number, or a figure's name (its value in the
+    #: first result that has it).
+    reference: float | str | None = None
 
 
 PANELS: tuple[Panel, ...] = (
     Panel("Extraction: completeness vs ground truth (%)", EXTRACTION, ("completeness_pct",),
-          "tasks, time entries, typed custom-field values; 100 is best"),
-    Panel("Extraction: requests ÷ workspace minimum", EXTRACTION, ("requests_vs_minimum_ratio",),
-          "1.0 = the fewest requests the API allows"),
+          "tasks, time entries, typed custom-field values; 100 is best", 100.0),
+    Panel("Extraction: requests, full sync", EXTRACTION, ("requests_count",),
+          "dashed: the fewest the API allows for the whole workspace", "minimum_requests_count"),
     Panel("Extraction: wall time ÷ (requests ÷ rate limit)", EXTRACTION,
-          ("wall_vs_requests_over_rate_ratio",), "1.0 = the budget kept busy"),
+          ("wall_vs_requests_over_rate_ratio",), "1.0 = the budget kept busy", 1.0),
     Panel("Incremental: requests ÷ minimum", ("incremental_extraction",),
-          ("requests_vs_minimum_ratio",), "after N changed tasks"),
+          ("requests_vs_minimum_ratio",), "after N changed tasks; 1.0 = the minimum", 1.0),
     Panel("Loading: rows a second", ("target_load",), ("rows_per_s",), "higher is better"),
     Panel("Loading: peak memory (MB)", ("target_load",), ("peak_rss_mb",), "lower is better"),
     Panel("Webhook receiver: latency (ms)", ("webhook_receiver_load",),
@@ -52,9 +55,9 @@ PANELS: tuple[Panel, ...] = (
 )  # fmt: skip
 
 
-def _bars(panel: Panel, sections: dict[str, dict[str, Any]]) -> list[tuple[str, float]]:
-    """(label, value) of every bar the panel has in this run."""
-    bars: list[tuple[str, float]] = []
+def _bars(panel: Panel, sections: dict[str, dict[str, Any]]) -> list[tuple[str, float, bool]]:
+    """(label, value, whether it is ours) of every bar the panel has in this run."""
+    bars: list[tuple[str, float, bool]] = []
     for module in panel.modules:
         section = sections.get(module)
         if not section:
@@ -64,9 +67,13 @@ def _bars(panel: Panel, sections: dict[str, dict[str, Any]]) -> list[tuple[str, 
                 value = result["figures"].get(name)
                 if isinstance(value, int | float):
                     label = result["system"]
-                    if len(panel.figures) > 1:
-                        label = f"{label}: {name.split('_')[-2]}"
-                    bars.append((label, float(value)))
+                    if len(panel.figures) > 1:  # several figures of one system: name them
+                        label = (
+                            name.split("_")[-2]
+                            if len(section["results"]) == 1
+                            else (f"{label}: {name.split('_')[-2]}")
+                        )
+                    bars.append((label, float(value), "(ours)" in result["system"]))
     return bars
 
 
@@ -81,7 +88,7 @@ def _fallback(module: str, section: dict[str, Any]) -> Panel | None:
     return Panel(f"{short}: {name.replace('_', ' ')}", (module,), (name,))
 
 
-def panels_for(report: dict[str, Any]) -> list[tuple[Panel, list[tuple[str, float]]]]:
+def panels_for(report: dict[str, Any]) -> list[tuple[Panel, list[tuple[str, float, bool]]]]:
     """Every panel with at least one bar, in PANELS order, then the fallbacks."""
     sections = {s["module"]: s for s in report["sections"] if s["status"] == "ok"}
     chosen = []
@@ -104,19 +111,23 @@ def panels_for(report: dict[str, Any]) -> list[tuple[Panel, list[tuple[str, floa
 def write_chart(report: dict[str, Any], path: Path) -> Path | None:
     """Draw the run's panels into ``path`` (PNG); None when no section produced a number."""
     chosen = panels_for(report)
+    sections = {s["module"]: s for s in report["sections"] if s["status"] == "ok"}
     if not chosen:
         return None
     columns = min(3, len(chosen))
     rows = math.ceil(len(chosen) / columns)
     fig, axes = plt.subplots(rows, columns, figsize=(6.2 * columns, 3.1 * rows), squeeze=False)
     for ax, (panel, bars) in zip(axes.flat, chosen, strict=False):
-        labels = [label for label, _ in bars][::-1]
-        values = [value for _, value in bars][::-1]
-        colours = [OURS_COLOUR if "(ours)" in label else OTHER_COLOUR for label in labels]
+        labels = [label for label, _, _ in bars][::-1]
+        values = [value for _, value, _ in bars][::-1]
+        colours = [OURS_COLOUR if ours else OTHER_COLOUR for _, _, ours in bars][::-1]
         drawn = ax.barh(range(len(values)), values, color=colours)
         ax.set_yticks(range(len(values)), [_wrap(label) for label in labels], fontsize=8)
         ax.bar_label(drawn, [format_number(v) for v in values], padding=3, fontsize=8)
         ax.set_title(panel.title, fontsize=10, loc="left")
+        reference = _reference(panel, sections)
+        if reference is not None:
+            ax.axvline(reference, color="#444444", linestyle="--", linewidth=0.8)
         if panel.note:
             ax.set_xlabel(panel.note, fontsize=8, color="#555555")
         ax.margins(x=0.25)
@@ -136,6 +147,17 @@ def write_chart(report: dict[str, Any], path: Path) -> Path | None:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _reference(panel: Panel, sections: dict[str, dict[str, Any]]) -> float | None:
+    if panel.reference is None or isinstance(panel.reference, float):
+        return panel.reference
+    for module in panel.modules:
+        for result in sections.get(module, {}).get("results", []):
+            value = result["figures"].get(panel.reference)
+            if isinstance(value, int | float):
+                return float(value)
+    return None
 
 
 def _wrap(label: str, width: int = 28) -> str:

@@ -1,6 +1,7 @@
 """Tables of benchmark results: plain text for the terminal, Markdown for the README.
 
-One table per section, one row per figure and one column per system. A figure trio
+One table per section, one row per figure and one column per system; the full-sync extraction
+sections (ours, tap-clickup, Airbyte) share one table, so the systems stand side by side. A figure trio
 ``X_found_count``, ``X_expected_count``, ``X_pct`` shows as one row ``X``: "found / expected (pct %)".
 """
 
@@ -76,6 +77,29 @@ def _rows(results: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     return rows
 
 
+#: Sections whose results share one table, and its title.
+GROUPS = {
+    module: "Extraction, full sync on one workspace: requests, wall time, completeness"
+    for module in ("tap_extraction", "tap_clickup", "airbyte_extraction")
+}
+
+
+def grouped(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sections as tables: grouped ok sections merged into one (at the first one's place)."""
+    tables: list[dict[str, Any]] = []
+    merged: dict[str, dict[str, Any]] = {}
+    for section in sections:
+        group = GROUPS.get(section.get("module", ""))
+        if group is None or section.get("status") != "ok":
+            tables.append(section)
+        elif group in merged:
+            merged[group]["results"] = [*merged[group]["results"], *section["results"]]
+        else:
+            merged[group] = {**section, "title": group, "headline": {}}
+            tables.append(merged[group])
+    return tables
+
+
 def _trio(stem: str) -> tuple[str, str, str]:
     return (f"{stem}_found_count", f"{stem}_expected_count", f"{stem}_pct")
 
@@ -108,7 +132,7 @@ def section_table(section: dict[str, Any]) -> str:
 
 def report_text(report: dict[str, Any]) -> str:
     """Every section's table and the run's summary line."""
-    parts = [section_table(section) for section in report["sections"]]
+    parts = [section_table(section) for section in grouped(report["sections"])]
     counts = report["summary"]
     parts.append(
         f"== {report['size']} run: {counts['ok_count']} ok, {counts['failed_count']} failed, "
@@ -128,7 +152,7 @@ def report_markdown(report: dict[str, Any]) -> str:
         f"{report['machine']['cpus']} CPUs ({report['machine']['database']}); "
         f"workspace and sizes in [`bench/README.md`](bench/README.md).",
     ]
-    for section in report["sections"]:
+    for section in grouped(report["sections"]):
         title = section.get("title") or section.get("module")
         if section.get("status") != "ok":
             lines += [

@@ -4,10 +4,10 @@ Every extraction section of one size runs against the same generated workspace (
 sizes and rate limit), so their requests, wall times and completeness compare directly.
 
 ``large`` is the real thing: 10,000 tasks, 25 members, six months of time entries, ClickUp's
-100 requests a minute in real time. ``medium`` and ``small`` shrink the workspace and speed up
-the clock: the sandbox's rate window is shortened (``time_scale`` times faster), and every tap
-is told the same scaled budget, so wall time compared with requests ÷ rate still shows whether a
-tap keeps the budget busy, and a tap that ignores the limit still meets 429s.
+100 requests a minute in real time. ``medium`` and ``small`` shrink the workspace and raise the
+rate (``time_scale`` times ClickUp's, with a shorter window), and every tap is told the same
+scaled budget, so wall time compared with requests ÷ rate still shows whether a tap keeps the
+budget busy, and a tap that ignores the limit still meets 429s.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass
 
 SIZES = ("small", "medium", "large")
+#: ClickUp's rate limit on the Free, Unlimited and Business plans: 100 requests a minute.
+CLICKUP_RATE_PER_SECOND = 100 / 60
 DEFAULT_SIZE = "medium"
 
 
@@ -39,8 +41,8 @@ class Workspace:
 
     @property
     def time_scale(self) -> float:
-        """How much faster than ClickUp's real minute the sandbox's window runs."""
-        return 60.0 / self.window_seconds
+        """How many times ClickUp's 100 requests a minute the sandbox allows."""
+        return round(self.rate_per_second / CLICKUP_RATE_PER_SECOND, 2)
 
     def sandbox_args(self) -> list[str]:
         """Arguments of ``clickup-sandbox serve`` for this workspace."""
@@ -66,7 +68,11 @@ class Workspace:
 
 WORKSPACES: dict[str, Workspace] = {
     "small": Workspace(tasks=300, members=10, months=2, window_seconds=2.0, changed_tasks=10),
-    "medium": Workspace(tasks=2_000, members=25, months=6, window_seconds=6.0, changed_tasks=20),
+    # 50 per 6 s: five times ClickUp's rate, and a window small enough that a tap that does not
+    # pace itself meets 429s on a 2,000-task workspace.
+    "medium": Workspace(
+        tasks=2_000, members=25, months=6, rate_limit=50, window_seconds=6.0, changed_tasks=20
+    ),
     "large": Workspace(tasks=10_000, members=25, months=6, window_seconds=60.0, changed_tasks=100),
 }
 

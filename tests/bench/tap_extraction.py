@@ -3,7 +3,7 @@
 
 Sizes (the workspace of ``tests/bench/sizes.py``, the same for every extraction section):
 ``small`` 300 tasks, 10 members, two months, 100 requests per 2 s; ``medium`` 2,000 tasks, 25
-members, six months, 100 requests per 6 s; ``large`` 10,000 tasks, 25 members, six months,
+members, six months, 50 requests per 6 s; ``large`` 10,000 tasks, 25 members, six months,
 100 requests a minute (real time). The tap is told the same scaled budget
 (``rate_limit_per_minute``).
 

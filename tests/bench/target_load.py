@@ -5,7 +5,7 @@ is loaded by both targets with default settings into the same database (the embe
 PostgreSQL, or ``DATABASE_URL``); then ours loads it again (a replay must add no row). Per
 target: wall time, rows a second, peak memory of its process tree, rows in the table.
 
-Sizes: 10,000 records (small), 200,000 (medium), 1,000,000 (large).
+Sizes: 10,000 records (small), 100,000 (medium), 1,000,000 (large).
 
     .venv/bin/python -m tests.bench.target_load --size small        # the section
     .venv/bin/python -m tests.bench.target_load --records 1000000 --replay
@@ -172,7 +172,7 @@ def _run_all(url: str, input_path: Path, args: argparse.Namespace, result: dict)
     _drop_schema(url, EXTRAS_SCHEMA)
 
 
-RECORDS = {"small": 10_000, "medium": 200_000, "large": 1_000_000}
+RECORDS = {"small": 10_000, "medium": 100_000, "large": 1_000_000}
 
 
 def measure(size: str) -> dict[str, t.Any]:
