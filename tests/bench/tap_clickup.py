@@ -91,7 +91,12 @@ def catalog(box: Sandbox, workdir: Path) -> dict[str, Any]:
 
 
 def run_theirs(
-    box: Sandbox, workdir: Path, name: str, chosen: dict[str, Any], state: dict | None = None
+    box: Sandbox,
+    workdir: Path,
+    name: str,
+    chosen: dict[str, Any],
+    state: dict | None = None,
+    token: str = TOKEN,
 ) -> Counted:
     """One run of tap-clickup with the sandbox's counts."""
     return counted(
@@ -100,7 +105,7 @@ def run_theirs(
             command(box.api_url),
             workdir,
             name,
-            {"api_token": TOKEN},
+            {"api_token": token},
             state=state,
             catalog=chosen,
             env=tap_env(),
