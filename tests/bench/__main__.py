@@ -159,7 +159,7 @@ def publish(report: dict[str, Any], out_dir: Path, chart: Path | None) -> None:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m tests.bench", description=(__doc__ or "").splitlines()[0]
-    )  # type: ignore[union-attr]
+    )
     parser.add_argument("--size", help=f"one of {', '.join(SIZES)} (default: BENCH_SIZE or medium)")
     parser.add_argument("--sections", help="comma list (default: BENCH_SECTIONS or all)")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
