@@ -147,10 +147,12 @@ def _md(cell: str) -> str:
 
 def report_markdown(report: dict[str, Any]) -> str:
     """The README's results: one Markdown table per section that ran."""
+    machine = report["machine"]
+    load = machine.get("load_average_1m")
+    where = machine["database"] + (f", 1-minute load average {load} at the start" if load else "")
     lines = [
-        f"Size `{report['size']}`, measured {report['finished_at'][:10]} on "
-        f"{report['machine']['cpus']} CPUs ({report['machine']['database']}); "
-        f"workspace and sizes in [`bench/README.md`](bench/README.md).",
+        f"Size `{report['size']}`, measured {report['finished_at'][:10]} on {machine['cpus']} "
+        f"CPUs ({where}); workspace and sizes in [`bench/README.md`](bench/README.md).",
     ]
     for section in grouped(report["sections"]):
         title = section.get("title") or section.get("module")

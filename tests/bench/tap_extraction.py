@@ -102,7 +102,8 @@ def full_sync_figures(
         str(r["id"]) for _, r in counts.run.records("tasks")
     }  # emitted tasks set the page count
     span = int(time.time() * 1000) - start_ms
-    core = workspace_minimum(export, task_ids=task_ids, scan_span_ms=span, members=ws.members)
+    all_tasks = {t["id"] for t in export["tasks"]}  # the workspace's, whatever the tap emitted
+    core = workspace_minimum(export, task_ids=all_tasks, scan_span_ms=span, members=ws.members)
     own = own_scope_minimum(
         export, task_ids=task_ids, scan_span_ms=span, members=ws.members, first_run=first_run
     )
