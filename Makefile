@@ -12,14 +12,14 @@ INSTALL_STAMP := $(VENV)/.installed
 INSTALL_INPUTS := requirements-dev.txt meltano.yml tap-clickup-extended/pyproject.toml \
 	target-extras/pyproject.toml tests/sandbox/pyproject.toml
 
-.PHONY: help install demo run test test-fast lint dist format psql db-start db-stop clean webhooks bench \
+.PHONY: help install demo run test test-fast lint dist format psql db-start db-stop clean webhooks bench bench-publish \
 	new-stream
 
 help:
 	@echo "make demo      run the whole pipeline on the embedded PostgreSQL and the ClickUp sandbox"
 	@echo "make test      run every test (installs what it needs)"
 	@echo "make run       run the pipeline against ClickUp (CLICKUP_API_TOKEN) and DATABASE_URL or the embedded database"
-	@echo "make bench     the benchmarks: tap requests vs the API minimum, load speed, webhooks"
+	@echo "make bench     the benchmarks (BENCH_SIZE=small|medium|large, BENCH_SECTIONS=a,b): bench/results/latest.*"
 	@echo "make webhooks  the signed ClickUp webhook receiver (DATABASE_URL or the embedded database)"
 	@echo "make psql      open psql on the embedded database"
 	@echo "make db-stop   stop the embedded database"
@@ -69,14 +69,15 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The benchmarks of tests/bench/, each printing a table and one JSON object. At their default
-# scale: the tap on 10,000 tasks at 100 requests a minute (about 12 minutes), 1,000,000
-# custom-field values loaded by target-extras and meltanolabs-target-postgres 0.8.1, and the
-# webhook receiver at 200 signed deliveries a second.
+# The benchmarks (tests/bench/, bench/README.md): every section at BENCH_SIZE (small | medium |
+# large; default medium, under 10 minutes), or only BENCH_SECTIONS (comma list). Prints tables,
+# writes bench/results/latest.json (schema: bench/results.schema.json) and latest.png; exits 1
+# when a section is missing or fails. bench-publish: a medium run into the README.
 bench: install
-	$(BIN)/python -m tests.bench.tap_extraction --shared $(BENCH_TAP_ARGS)
-	$(BIN)/python -m tests.bench.target_load --records $${BENCH_RECORDS:-1000000} --replay
-	$(BIN)/python -m tests.bench.webhook_receiver_load --rate 200 --seconds 10
+	$(BIN)/python -m tests.bench
+
+bench-publish: install
+	$(BIN)/python -m tests.bench --size medium --publish
 
 webhooks: install
 	DATABASE_URL=$${DATABASE_URL:-$$($(BIN)/python -m orchestrate.embedded_postgres url)} \

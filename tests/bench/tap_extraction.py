@@ -1,227 +1,204 @@
-"""Benchmark: the tap's requests against the API minimum, and its wall time at the rate limit.
+"""Benchmark section: our tap's full sync: requests vs the minimum, wall time at the rate limit,
+429s, and completeness against the sandbox's ground truth.
 
-Starts the ClickUp sandbox (by default 10,000 tasks, 25 members, six months of time entries,
-100 requests a minute), then measures:
+Sizes (the workspace of ``tests/bench/sizes.py``, the same for every extraction section):
+``small`` 300 tasks, 10 members, two months, 100 requests per 2 s; ``medium`` 2,000 tasks, 25
+members, six months, 50 requests per 6 s; ``large`` 10,000 tasks, 25 members, six months,
+100 requests a minute (real time). The tap is told the same scaled budget
+(``rate_limit_per_minute``).
 
-- a full sync: requests used vs the minimum the API allows, wall time vs requests ÷ rate,
-  429s received;
-- an incremental sync after ``--changed`` tasks changed: requests vs its own minimum;
-- optionally (``--shared``) a full sync while a second client spends half of the token's
-  budget: the share of the tap's requests answered 429.
+The minimum is counted two ways (``tests/bench/request_minimum.py``): the workspace minimum that
+every extractor is compared with (hierarchy, task pages, time-entry windows), and the minimum
+for everything our tap reads by default (plus time in status, templates, fields of empty lists).
 
-The minimum counts, per run: the hierarchy (``GET /team``; spaces, and per space its
-folders and folderless lists, and per folder its lists, each read with ``archived=false``
-and ``archived=true``), task pages of 100 for the non-archived and the archived pass (at
-least one each), one time-entry request per 30-day window (per assignee chunk), one
-bulk time-in-status request per 100 emitted tasks, the per-list field endpoint for lists
-with no task, and one task-template page per workspace.
+    .venv/bin/python -m tests.bench.tap_extraction --size small       # the section, ~20 s
+    .venv/bin/python -m tests.bench.tap_extraction --shared            # the older full report:
+        # full, incremental after --changed tasks, and beside a second client spending half the
+        # budget, at --tasks/--members/--months/--rate-limit/--window-seconds (default: large)
 
-    .venv/bin/python -m tests.bench.tap_extraction              # real scale (about 10 min)
-    .venv/bin/python -m tests.bench.tap_extraction --window-seconds 6 --tasks 2000   # quick
-
-Prints one JSON object on stdout and a table on stderr.
+Prints the JSON on stdout and a table on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from clickup_sandbox.second_client import SecondClient
 
 from orchestrate.sandbox_runner import Sandbox, running_sandbox
+from tests.bench import singer_completeness
+from tests.bench.extraction import (
+    MUTATION_KINDS,
+    TOKEN,
+    Counted,
+    counted,
+    log,
+    print_section,
+    rate_figures,
+    start_date,
+)
+from tests.bench.request_minimum import DAY_MS, own_scope_minimum, workspace_minimum
+from tests.bench.singer_completeness import Found
+from tests.bench.singer_run import TapRun, run_tap
+from tests.bench.sizes import SIZES, Workspace, workspace
 
-TOKEN = "pk_sandbox"
-DAY_MS = 86_400_000
-WINDOW_MS = 30 * DAY_MS
-PAGE = 100
-STATUS_BATCH = 100
-TEMPLATE_PAGE = 100
-ASSIGNEE_CHUNK = 100
-#: Tap streams that are read when the tap runs with its default selection.
-MUTATION_KINDS = ["rename_task", "close_task", "set_custom_field", "reassign_task", "move_task"]
-
-
-def _pages(count: int, size: int) -> int:
-    return max(1, math.ceil(count / size))
-
-
-def hierarchy_minimum(export: dict[str, Any]) -> int:
-    """``GET /team``, two passes of spaces per team, folders/lists passes per space/folder."""
-    teams = len(export["workspaces"])
-    spaces = len(export["spaces"])
-    folders = len(export["folders"])
-    return 1 + 2 * teams + 4 * spaces + 2 * folders
+SYSTEM = "tap-clickup-extended (ours)"
+LOOKBACK_MS = 60 * DAY_MS  # the tap's default time_entries_lookback_days
 
 
-def minimum_requests(
-    export: dict[str, Any],
-    *,
-    task_ids: set[str],
-    scan_span_ms: int,
-    members: int,
-    first_run: bool,
-) -> dict[str, int]:
-    """The fewest requests a run emitting ``task_ids`` can make, by part."""
-    tasks = {t["id"]: t for t in export["tasks"]}
-    archived = sum(1 for task_id in task_ids if tasks.get(task_id, {}).get("archived"))
-    teams = len(export["workspaces"])
-    lists_with_tasks = {t["list_id"] for t in export["tasks"]}
-    empty_lists = sum(1 for lst in export["lists"] if lst["id"] not in lists_with_tasks)
-    templates = len(export.get("task_templates") or []) or 1
-    windows = max(1, math.ceil(scan_span_ms / WINDOW_MS))
+def tap_config(box: Sandbox, ws: Workspace) -> dict[str, Any]:
+    """Our tap's settings for the sandbox: the scaled rate limit, the whole history."""
     return {
-        "hierarchy": hierarchy_minimum(export),
-        "task_pages": _pages(len(task_ids) - archived, PAGE) + _pages(archived, PAGE),
-        "time_entry_windows": windows * teams * math.ceil(members / ASSIGNEE_CHUNK),
-        "status_history": math.ceil(len(task_ids) / STATUS_BATCH),
-        "list_fields": empty_lists if first_run else 0,
-        "task_templates": teams * _pages(templates, TEMPLATE_PAGE),
-    }
-
-
-def run_tap(config: dict[str, Any], workdir: Path, state: dict | None) -> dict[str, Any]:
-    """Run the tap CLI; return wall time, exit code, last state, emitted task ids, summary."""
-    config_file = workdir / "config.json"
-    config_file.write_text(json.dumps(config))
-    args = [sys.executable, "-m", "tap_clickup_extended", "--config", str(config_file)]
-    if state is not None:
-        state_file = workdir / "state.json"
-        state_file.write_text(json.dumps(state))
-        args += ["--state", str(state_file)]
-    out_path, err_path = workdir / "out.jsonl", workdir / "err.log"
-    started = time.perf_counter()
-    with out_path.open("w") as out, err_path.open("w") as err:
-        code = subprocess.run(args, stdout=out, stderr=err, check=False).returncode
-    wall = time.perf_counter() - started
-    last_state: dict | None = None
-    task_ids: set[str] = set()
-    records = 0
-    with out_path.open() as lines:
-        for line in lines:
-            if line.startswith('{"type":"STATE"') or line.startswith('{"type": "STATE"'):
-                last_state = json.loads(line)["value"]
-            elif '"stream":"tasks"' in line or '"stream": "tasks"' in line:
-                message = json.loads(line)
-                if message["type"] == "RECORD":
-                    task_ids.add(message["record"]["id"])
-            if '"RECORD"' in line:
-                records += 1
-    summary = [line for line in err_path.read_text().splitlines() if "Run summary:" in line]
-    if code != 0:
-        tail = err_path.read_text()[-3000:]
-        raise SystemExit(f"the tap failed (exit {code}):\n{tail}")
-    out_path.unlink()
-    return {
-        "wall_seconds": wall,
-        "state": last_state,
-        "task_ids": task_ids,
-        "records": records,
-        "summary": summary,
-    }
-
-
-def measure(
-    box: Sandbox,
-    config: dict[str, Any],
-    workdir: Path,
-    *,
-    state: dict | None,
-    scan_span_ms: int,
-    members: int,
-    rate_per_second: float,
-) -> dict[str, Any]:
-    """One tap run with its request counts and minimum."""
-    box.reset_stats()
-    outcome = run_tap(config, workdir, state)
-    stats = box.stats()
-    export = box.export()
-    minimum = minimum_requests(
-        export,
-        task_ids=outcome["task_ids"],
-        scan_span_ms=scan_span_ms,
-        members=members,
-        first_run=state is None,
-    )
-    requests = int(stats["total"])
-    least = sum(minimum.values())
-    ideal_seconds = requests / rate_per_second
-    return {
-        "requests": requests,
-        "minimum": least,
-        "requests_vs_minimum": round(requests / least, 4),
-        "minimum_parts": minimum,
-        "by_endpoint": stats["by_endpoint"],
-        "throttled": int(stats["throttled"]),
-        "records": outcome["records"],
-        "tasks_emitted": len(outcome["task_ids"]),
-        "wall_seconds": round(outcome["wall_seconds"], 2),
-        "requests_over_rate_seconds": round(ideal_seconds, 2),
-        "wall_vs_requests_over_rate": round(outcome["wall_seconds"] / ideal_seconds, 4),
-        "summary": outcome["summary"][-1] if outcome["summary"] else None,
-        "_state": outcome["state"],
-    }
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print its JSON."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=10_000)
-    parser.add_argument("--members", type=int, default=25)
-    parser.add_argument("--months", type=int, default=6)
-    parser.add_argument("--rate-limit", type=int, default=100, help="requests per window")
-    parser.add_argument("--window-seconds", type=float, default=60.0)
-    parser.add_argument("--changed", type=int, default=100, help="tasks changed before run 2")
-    parser.add_argument("--shared", action="store_true", help="also run beside a second client")
-    parser.add_argument("--seed", type=int, default=42)
-    args = parser.parse_args(argv)
-
-    rate_per_second = args.rate_limit / args.window_seconds
-    now = datetime.now(UTC)
-    start = now - timedelta(days=round(args.months * 30.5))
-    config = {
         "api_token": TOKEN,
-        "start_date": start.isoformat(),
-        "rate_limit_per_minute": rate_per_second * 60,
+        "base_url": box.api_url,
+        "start_date": start_date(ws).isoformat(),
+        "rate_limit_per_minute": ws.rate_per_second * 60,
     }
-    lookback_ms = 60 * DAY_MS
-    report: dict[str, Any] = {
-        "workspace": {
-            "tasks": args.tasks,
-            "members": args.members,
-            "months": args.months,
-            "rate_limit": f"{args.rate_limit} per {args.window_seconds:g} s",
-        }
-    }
-    sandbox_args = [
-        "--tasks", str(args.tasks), "--members", str(args.members), "--months", str(args.months),
-        "--seed", str(args.seed), "--rate-limit", str(args.rate_limit),
-        "--rate-window-seconds", str(args.window_seconds),
-    ]  # fmt: skip
+
+
+def run_ours(
+    box: Sandbox, config: dict[str, Any], workdir: Path, name: str, state: dict | None = None
+) -> Counted:
+    """One run of our tap (default selection) with the sandbox's counts."""
+    command = [sys.executable, "-m", "tap_clickup_extended"]
+    return counted(box, lambda: run_tap(command, workdir, name, config, state=state))
+
+
+def found_in(run: TapRun, export: dict[str, Any]) -> Found:
+    """Task ids, time-entry ids and custom-field values (typed or not) in our tap's output."""
+    found = Found()
+    expected = singer_completeness.expected_field_values(export)
+    for stream, record in run.records("tasks", "time_entries", "task_custom_field_values"):
+        if stream == "tasks":
+            found.task_ids.add(str(record["id"]))
+        elif stream == "time_entries":
+            found.time_entry_ids.add(str(record["id"]))
+        elif record.get("has_value"):
+            key = (str(record["task_id"]), str(record["field_id"]))
+            field_type, canonical = expected.get(key, (record.get("field_type", ""), None))
+            found.field_values[key] = key in expected and singer_completeness.typed_row_matches(
+                field_type, record, canonical
+            )
+    return found
+
+
+def completeness(run: TapRun, export: dict[str, Any], start_ms: int) -> dict[str, float]:
+    """Completeness figures of one of our runs."""
+    return singer_completeness.figures(export, found_in(run, export), start_ms)
+
+
+def full_sync_figures(
+    box: Sandbox, counts: Counted, ws: Workspace, start_ms: int, first_run: bool = True
+) -> dict[str, float]:
+    """Rate figures against both minimums, and completeness."""
+    export = box.export()
+    task_ids = {
+        str(r["id"]) for _, r in counts.run.records("tasks")
+    }  # emitted tasks set the page count
+    span = int(time.time() * 1000) - start_ms
+    all_tasks = {t["id"] for t in export["tasks"]}  # the workspace's, whatever the tap emitted
+    core = workspace_minimum(export, task_ids=all_tasks, scan_span_ms=span, members=ws.members)
+    own = own_scope_minimum(
+        export, task_ids=task_ids, scan_span_ms=span, members=ws.members, first_run=first_run
+    )
+    figures = rate_figures(counts, sum(core.values()), ws)
+    figures["own_scope_minimum_requests_count"] = sum(own.values())
+    figures["requests_vs_own_scope_minimum_ratio"] = round(
+        counts.requests / max(1, sum(own.values())), 4
+    )
+    figures.update(completeness(counts.run, export, start_ms))
+    return figures
+
+
+def measure(size: str) -> dict[str, Any]:
+    """The section: one full sync of our tap on the size's workspace."""
+    ws = workspace(size)
+    log(f"tap_extraction: sandbox with {ws.tasks} tasks, {ws.members} members, {ws.months} months")
     with (
         tempfile.TemporaryDirectory(prefix="bench-tap-") as tmp,
-        running_sandbox(*sandbox_args) as box,
+        running_sandbox(*ws.sandbox_args()) as box,
     ):
-        config["base_url"] = box.api_url
-        workdir = Path(tmp)
-        span_full = int((datetime.now(UTC) - start).total_seconds() * 1000)
-        full = measure(
-            box, config, workdir, state=None, scan_span_ms=span_full,
-            members=args.members, rate_per_second=rate_per_second,
-        )  # fmt: skip
+        config = tap_config(box, ws)
+        start_ms = int(start_date(ws).timestamp() * 1000)
+        log(f"tap_extraction: full sync at {ws.rate_limit} requests per {ws.window_seconds:g} s")
+        counts = run_ours(box, config, Path(tmp), "ours-full")
+        figures = full_sync_figures(box, counts, ws, start_ms)
+    log(
+        f"tap_extraction: {figures['requests_count']:.0f} requests "
+        f"(minimum {figures['minimum_requests_count']:.0f}), {figures['wall_time_s']} s"
+    )
+    return {
+        "section": "tap_extraction",
+        "title": "Extraction: our tap, full sync (requests, wall time, completeness)",
+        "parameters": ws.parameters(),
+        "results": [{"system": SYSTEM, "figures": figures}],
+        "headline": {
+            "requests_vs_own_scope_minimum_ratio": figures["requests_vs_own_scope_minimum_ratio"],
+            "completeness_pct": figures["completeness_pct"],
+        },
+    }
+
+
+def _legacy_run(box: Sandbox, config: dict, workdir: Path, ws: Workspace, **kw: Any) -> dict:
+    """One run in the older report's shape."""
+    state = kw.get("state")
+    counts = run_ours(box, config, workdir, kw.get("name", "run"), state)
+    export = box.export()
+    task_ids = {str(r["id"]) for _, r in counts.run.records("tasks")}
+    minimum = own_scope_minimum(
+        export,
+        task_ids=task_ids,
+        scan_span_ms=kw["scan_span_ms"],
+        members=ws.members,
+        first_run=state is None,
+    )
+    figures = rate_figures(counts, sum(minimum.values()), ws)
+    return {
+        "requests": counts.requests,
+        "minimum": sum(minimum.values()),
+        "requests_vs_minimum": figures["requests_vs_minimum_ratio"],
+        "minimum_parts": minimum,
+        "by_endpoint": counts.by_endpoint,
+        "throttled": counts.throttled,
+        "records": counts.run.record_count,
+        "tasks_emitted": len(task_ids),
+        "wall_seconds": figures["wall_time_s"],
+        "requests_over_rate_seconds": figures["requests_over_rate_s"],
+        "wall_vs_requests_over_rate": figures["wall_vs_requests_over_rate_ratio"],
+        "_state": counts.run.state,
+    }
+
+
+def legacy_report(args: argparse.Namespace) -> dict[str, Any]:
+    """Full, incremental and (``--shared``) beside a second client, at the given scale."""
+    ws = Workspace(
+        tasks=args.tasks,
+        members=args.members,
+        months=args.months,
+        rate_limit=args.rate_limit,
+        window_seconds=args.window_seconds,
+        changed_tasks=args.changed,
+        seed=args.seed,
+    )
+    report: dict[str, Any] = {"workspace": ws.parameters()}
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-tap-") as tmp,
+        running_sandbox(*ws.sandbox_args()) as box,
+    ):
+        config, workdir = tap_config(box, ws), Path(tmp)
+        span = int((time.time() - start_date(ws).timestamp()) * 1000)
+        full = _legacy_run(box, config, workdir, ws, scan_span_ms=span, name="full")
         changed = box.mutate(args.changed, seed=args.seed, kinds=MUTATION_KINDS)
         time.sleep(args.window_seconds + 1)  # a fresh window, as a scheduled run would see
-        incremental = measure(
-            box, config, workdir, state=full.pop("_state"), scan_span_ms=lookback_ms,
-            members=args.members, rate_per_second=rate_per_second,
+        incremental = _legacy_run(
+            box, config, workdir, ws, state=full.pop("_state"), scan_span_ms=LOOKBACK_MS,
+            name="incremental",
         )  # fmt: skip
         incremental.pop("_state")
         incremental["changed_tasks"] = len(changed["changed_task_ids"])
@@ -231,10 +208,7 @@ def main(argv: list[str] | None = None) -> int:
             with SecondClient(
                 box.api_url, TOKEN, args.rate_limit / 2, args.window_seconds
             ) as other:
-                shared = measure(
-                    box, config, workdir, state=None, scan_span_ms=span_full,
-                    members=args.members, rate_per_second=rate_per_second,
-                )  # fmt: skip
+                shared = _legacy_run(box, config, workdir, ws, scan_span_ms=span, name="shared")
             shared.pop("_state")
             # The tap never calls GET /user: everything else on the token is the tap's.
             other_requests = shared["by_endpoint"].get("GET /user", 0)
@@ -245,12 +219,10 @@ def main(argv: list[str] | None = None) -> int:
             shared["requests_vs_minimum"] = round(shared["tap_requests"] / shared["minimum"], 4)
             shared["second_client"] = vars(other.counts) | {"statuses": other.counts.statuses}
             report["shared"] = shared
-    print(json.dumps(report, indent=2, default=str))
-    _table(report)
-    return 0
+    return report
 
 
-def _table(report: dict[str, Any]) -> None:
+def _legacy_table(report: dict[str, Any]) -> None:
     rows = [("run", "requests", "minimum", "ratio", "wall s", "req/rate s", "wall ratio", "429")]
     for name in ("full", "incremental", "shared"):
         run = report.get(name)
@@ -270,8 +242,31 @@ def _table(report: dict[str, Any]) -> None:
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)),
-              file=sys.stderr)  # fmt: skip
+        log("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``--size``: the section; otherwise the older full/incremental/shared report."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--size", choices=SIZES, help="run the benchmark section at this size")
+    parser.add_argument("--tasks", type=int, default=10_000)
+    parser.add_argument("--members", type=int, default=25)
+    parser.add_argument("--months", type=int, default=6)
+    parser.add_argument("--rate-limit", type=int, default=100, help="requests per window")
+    parser.add_argument("--window-seconds", type=float, default=60.0)
+    parser.add_argument("--changed", type=int, default=100, help="tasks changed before run 2")
+    parser.add_argument("--shared", action="store_true", help="also run beside a second client")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args(argv)
+    if args.size:
+        section = measure(args.size)
+        print_section(section)
+        print(json.dumps(section, indent=2))
+        return 0
+    report = legacy_report(args)
+    print(json.dumps(report, indent=2, default=str))
+    _legacy_table(report)
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,10 @@
 """Load benchmark of the webhook receiver: signed ClickUp-shaped deliveries at a fixed rate.
 
+    .venv/bin/python -m tests.bench.webhook_receiver_load --size small      # the section
     .venv/bin/python -m tests.bench.webhook_receiver_load --rate 200 --seconds 10
+
+Section sizes: 100 deliveries a second for 3 s (small), 200 a second for 10 s (medium), 200 a
+second for 30 s (large).
 
 Starts an embedded PostgreSQL (or uses ``DATABASE_URL``) and the receiver
 (``target-extras-webhooks serve``) as a subprocess, then sends deliveries over loopback on an
@@ -34,12 +38,15 @@ import aiohttp
 import psycopg
 
 from orchestrate.embedded_postgres import throwaway_database
+from tests.bench.report_table import section_table
+from tests.bench.sizes import SIZES, check_size
 
 EXE = Path(sys.executable).with_name("target-extras-webhooks")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--size", choices=SIZES, help="run the benchmark section at this size")
     parser.add_argument("--rate", type=float, default=200.0, help="deliveries per second")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the run")
     parser.add_argument("--secrets", type=int, default=3, help="webhooks (secrets) in use")
@@ -245,8 +252,53 @@ def table(summary: dict[str, Any]) -> str:
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
 
 
+#: (deliveries a second, seconds) per size.
+LOADS = {"small": (100.0, 3.0), "medium": (200.0, 10.0), "large": (200.0, 30.0)}
+
+
+def measure(size: str) -> dict[str, Any]:
+    """The section: the receiver at the size's rate."""
+    rate, seconds = LOADS[check_size(size)]
+    args = parse_args(["--rate", str(rate), "--seconds", str(seconds)])
+    print(f"webhook_receiver_load: {rate:g} deliveries a second for {seconds:g} s ...",
+          file=sys.stderr, flush=True)  # fmt: skip
+    summary = run(args)
+    lat = summary["latency_ms"]
+    figures = {
+        "offered_per_s": summary["rate_offered"],
+        "achieved_per_s": summary["achieved_rate"],
+        "sent_count": summary["sent"],
+        "stored_count": summary["stored"],
+        "http_200_count": summary["status_counts"].get("200", 0),
+        "latency_p50_ms": lat["p50"],
+        "latency_p95_ms": lat["p95"],
+        "latency_p99_ms": lat["p99"],
+        "latency_max_ms": lat["max"],
+        "receiver_cpu_s": summary["receiver_cpu_seconds"],
+    }
+    return {
+        "section": "webhook_receiver_load",
+        "title": f"Webhook receiver: signed deliveries at {rate:g} a second",
+        "parameters": {
+            "rate_per_s": rate,
+            "duration_s": seconds,
+            "secrets": summary["secrets"],
+            "database": summary["database"],
+            "load_average_1m_before": summary["load_average_1m"][0],
+            "load_average_1m_after": summary["load_average_1m"][1],
+        },
+        "results": [{"system": "target-extras-webhooks (ours)", "figures": figures}],
+        "headline": {"achieved_per_s": figures["achieved_per_s"], "latency_p99_ms": lat["p99"]},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.size:
+        section = measure(args.size)
+        print(section_table(section), file=sys.stderr)
+        print(json.dumps(section, indent=2))
+        return 0
     summary = run(args)
     print(table(summary), file=sys.stderr)
     print(json.dumps(summary))

@@ -1,0 +1,72 @@
+"""Shared by the extraction sections: the sandbox's request counts around one run, rate figures."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox
+from tests.bench.singer_run import TapRun
+from tests.bench.sizes import Workspace
+
+TOKEN = SANDBOX_TOKEN
+#: Tasks changed between the full and the incremental run (the sandbox's realistic mutations).
+MUTATION_KINDS = ["rename_task", "close_task", "set_custom_field", "reassign_task", "move_task"]
+
+
+def log(message: str) -> None:
+    """Progress on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def start_date(ws: Workspace) -> datetime:
+    """The start date every extractor gets (the workspace's whole history)."""
+    return datetime.now(UTC) - timedelta(days=round(ws.months * 30.5))
+
+
+@dataclass
+class Counted:
+    """One run with what the sandbox counted while it ran."""
+
+    run: TapRun
+    requests: int
+    throttled: int
+    by_endpoint: dict[str, int]
+
+
+def counted(box: Sandbox, run: Callable[[], TapRun]) -> Counted:
+    """Zero the sandbox's counters, run, read them."""
+    box.reset_stats()
+    outcome = run()
+    stats = box.stats()
+    return Counted(
+        run=outcome,
+        requests=int(stats["total"]),
+        throttled=int(stats["throttled"]),
+        by_endpoint=dict(stats["by_endpoint"]),
+    )
+
+
+def rate_figures(counts: Counted, minimum: int, ws: Workspace) -> dict[str, float]:
+    """Requests vs the minimum, wall time vs requests ÷ rate, 429s."""
+    ideal = counts.requests / ws.rate_per_second
+    return {
+        "requests_count": counts.requests,
+        "minimum_requests_count": minimum,
+        "requests_vs_minimum_ratio": round(counts.requests / max(1, minimum), 4),
+        "wall_time_s": round(counts.run.wall_time_s, 2),
+        "requests_over_rate_s": round(ideal, 2),
+        "wall_vs_requests_over_rate_ratio": round(counts.run.wall_time_s / max(ideal, 1e-9), 4),
+        "throttled_count": counts.throttled,
+        "records_count": counts.run.record_count,
+    }
+
+
+def print_section(report: dict[str, Any]) -> None:
+    """A short table of a section's results on stderr (standalone runs)."""
+    from tests.bench.report_table import section_table
+
+    log(section_table(report))
