@@ -134,7 +134,10 @@ def main() -> int:
     except json.JSONDecodeError as error:
         print(f"airbyte-runner: error: the request on stdin is not JSON ({error})", file=sys.stderr)
         return 1
-    secrets = [request.get("api_token") or "", connection_fields(request["database_url"])["password"]]
+    secrets = [
+        request.get("api_token") or "",
+        connection_fields(request["database_url"])["password"],
+    ]
     try:
         outcome = run(request)
     except Exception as error:  # one line, secrets removed: the caller prints it as it is

@@ -45,7 +45,8 @@ class AirbyteSyncResult:
     """What one sync wrote: records per stream, and how long it took."""
 
     records: dict[str, int]
-    seconds: float
+    seconds: float  # the whole run: PyAirbyte's start-up, the read and the load
+    read_seconds: float  # source.read() alone, as PyAirbyte's runner timed it
     schema: str
     log_lines: list[str] = field(default_factory=list)
 
@@ -128,8 +129,10 @@ def run_airbyte_sync(
         reader.join(5)
         if returncode != 0 or not result_path.exists():
             errors = [line for line in lines if line.startswith("airbyte-runner: error:")]
-            reason = errors[-1].removeprefix("airbyte-runner: error: ") if errors else (
-                f"exit code {returncode}, logs in {AIRBYTE_HOME / 'logs'}"
+            reason = (
+                errors[-1].removeprefix("airbyte-runner: error: ")
+                if errors
+                else (f"exit code {returncode}, logs in {AIRBYTE_HOME / 'logs'}")
             )
             raise AirbyteSyncError(
                 f"Airbyte's connector failed against {base_url} into {redact(database_url)} "
@@ -139,6 +142,7 @@ def run_airbyte_sync(
     return AirbyteSyncResult(
         records={name: int(count) for name, count in outcome["records"].items()},
         seconds=round(time.monotonic() - started, 2),
+        read_seconds=float(outcome["seconds"]),
         schema=schema,
         log_lines=lines,
     )
