@@ -21,7 +21,12 @@ import psycopg
 from psycopg import sql
 
 from orchestrate.airbyte.install import AirbyteInstallError
-from orchestrate.airbyte.sync import AirbyteSyncError, AirbyteSyncResult, run_airbyte_sync
+from orchestrate.airbyte.sync import (
+    AirbyteSyncError,
+    AirbyteSyncResult,
+    default_schema,
+    run_airbyte_sync,
+)
 from orchestrate.airbyte.tables import TableFingerprint, table_fingerprints
 from orchestrate.database_url import redact
 from orchestrate.embedded_postgres import resolve_database_url
@@ -43,10 +48,15 @@ def banner(text: str) -> None:
     print(f"\n{'=' * 78}\n== {text}\n{'=' * 78}", flush=True)
 
 
-def reset_demo(database_url: str) -> None:
-    """Drop what an earlier demo built, so every demo starts from a full sync."""
+def reset_demo(database_url: str, *, embedded: bool) -> None:
+    """Drop what an earlier demo built, so every demo starts from a full sync.
+
+    Airbyte's schema is dropped only on the embedded database: elsewhere it may hold a real
+    Airbyte's tables (the demo's Airbyte sync replaces only the tables it writes).
+    """
+    schemas = [*DEMO_SCHEMAS, *([default_schema()] if embedded else [])]
     with psycopg.connect(database_url, autocommit=True) as connection:
-        for schema in DEMO_SCHEMAS:
+        for schema in schemas:
             connection.execute(f'drop schema if exists "{schema}" cascade')
     shutil.rmtree(STATE_DIR, ignore_errors=True)
     STATE_DIR.mkdir(parents=True, exist_ok=True)
@@ -117,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     except PreflightError as error:
         print(f"demo: {error}", file=sys.stderr)
         return 2
-    reset_demo(database_url)
+    reset_demo(database_url, embedded=embedded)
 
     # The sandbox allows 100 requests per 6-second window (a ClickUp minute, 10x faster) and
     # sends ClickUp's rate-limit headers; the tap is told its budget is 1,000 a minute.

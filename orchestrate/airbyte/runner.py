@@ -26,10 +26,6 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("NO_LIVE_PROGRESS", "1")
-
 
 def connection_fields(database_url: str) -> dict[str, Any]:
     """host/port/username/password/database of a postgresql:// URI (unix-socket hosts too)."""
@@ -97,10 +93,10 @@ def load_manifest(path: str, base_url: str) -> dict[str, Any]:
 
 
 def run(request: dict[str, Any]) -> dict[str, Any]:
+    manifest = load_manifest(request["manifest_path"], request["base_url"])
     import airbyte
 
     adapt_json_values()
-    manifest = load_manifest(request["manifest_path"], request["base_url"])
     config = {
         "api_token": request["api_token"],
         "include_closed_tasks": bool(request.get("include_closed_tasks", True)),
@@ -129,6 +125,10 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
+    # before PyAirbyte is imported: no registry look-ups, no telemetry, no live progress display
+    os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("NO_LIVE_PROGRESS", "1")
     try:
         request = json.loads(sys.stdin.read())
     except json.JSONDecodeError as error:

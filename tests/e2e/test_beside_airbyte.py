@@ -21,7 +21,7 @@ import psycopg
 import pytest
 
 from orchestrate.airbyte.install import AirbyteInstallError, ensure_installed
-from orchestrate.airbyte.sync import run_airbyte_sync
+from orchestrate.airbyte.sync import AirbyteSyncError, run_airbyte_sync
 from orchestrate.airbyte.tables import table_fingerprints
 from orchestrate.pipeline import run_pipeline
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox
@@ -154,3 +154,20 @@ def test_marts_beside_real_airbyte_tables(
     landed = dim_tasks(database_url)
     assert set(landed) == set(tasks)
     assert {r["source_system"] for r in landed.values()} == {"clickup_extras"}
+
+
+def test_connector_failure_is_one_line_without_the_token(
+    airbyte_installed: None, sandbox: Sandbox, database_url: str
+) -> None:
+    with pytest.raises(AirbyteSyncError) as raised:
+        run_airbyte_sync(
+            database_url,
+            base_url=sandbox.api_url,
+            api_token="pk_not_a_valid_token_123",
+            streams=["team"],
+            quiet=True,
+        )
+    message = str(raised.value)
+    assert "\n" not in message and "pk_not_a_valid_token_123" not in message
+    assert sandbox.api_url in message
+    assert sandbox.stats()["by_status"].get("401", 0) >= 1
