@@ -67,7 +67,7 @@ def make_cache(database_url: str, schema: str, cache_dir: str) -> Any:
 
     fields = connection_fields(database_url)
 
-    class SocketAwarePostgresCache(PostgresCache):  # type: ignore[misc]
+    class SocketAwarePostgresCache(PostgresCache):
         def get_sql_alchemy_url(self) -> SecretString:
             if not str(self.host).startswith("/"):
                 return super().get_sql_alchemy_url()
