@@ -24,7 +24,7 @@ import os
 import sys
 import time
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 
 def connection_fields(database_url: str) -> dict[str, Any]:
@@ -56,27 +56,44 @@ def adapt_json_values() -> None:
     psycopg2.extensions.register_adapter(list, psycopg2.extras.Json)
 
 
-def make_cache(database_url: str, schema: str, cache_dir: str) -> Any:
-    """A PostgresCache; a unix-socket host (a directory) goes into the URL's `host` parameter.
+def sqlalchemy_url(fields: dict[str, Any]) -> str:
+    """The SQLAlchemy (psycopg2) URL of `connection_fields(...)`, the way libpq reads it.
 
-    PostgresCache builds `postgresql://user:pw@host:port/db`, which cannot carry a socket
-    directory, so for those the URL is built the way libpq reads it (`@/db?host=/dir&port=`).
+    PostgresCache builds `postgresql://user:pw@host:port/db` unescaped, which can carry neither a
+    socket directory (our embedded PostgreSQL) nor a password with `@` or `/`: here credentials
+    are escaped, and a socket directory goes into `?host=`.
     """
+    credentials = (
+        f"{quote(str(fields['username']), safe='')}:{quote(str(fields['password']), safe='')}"
+    )
+    database = quote(str(fields["database"]), safe="")
+    host, port = str(fields["host"]), int(fields["port"])
+    if host.startswith("/"):
+        return f"postgresql://{credentials}@/{database}?host={quote(host, safe='/')}&port={port}"
+    return f"postgresql://{credentials}@{host}:{port}/{database}"
+
+
+def make_cache(database_url: str, schema: str, cache_dir: str) -> Any:
+    """A PostgresCache that connects with `sqlalchemy_url` (sockets, escaped passwords)."""
     from airbyte.caches import PostgresCache
     from airbyte.secrets.base import SecretString
 
-    fields = connection_fields(database_url)
-
-    class SocketAwarePostgresCache(PostgresCache):
+    class LibpqPostgresCache(PostgresCache):
         def get_sql_alchemy_url(self) -> SecretString:
-            if not str(self.host).startswith("/"):
-                return super().get_sql_alchemy_url()
             return SecretString(
-                f"postgresql://{self.username}:{self.password}@/{self.database}"
-                f"?host={self.host}&port={self.port}"
+                sqlalchemy_url(
+                    {
+                        "host": self.host,
+                        "port": self.port,
+                        "username": self.username,
+                        "password": self.password,
+                        "database": self.database,
+                    }
+                )
             )
 
-    return SocketAwarePostgresCache(**fields, schema_name=schema, cache_dir=cache_dir)
+    fields = connection_fields(database_url)
+    return LibpqPostgresCache(**fields, schema_name=schema, cache_dir=cache_dir)
 
 
 def progress(message: str) -> None:

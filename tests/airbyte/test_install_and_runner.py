@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from orchestrate.airbyte import install
-from orchestrate.airbyte.runner import connection_fields
+from orchestrate.airbyte.runner import connection_fields, sqlalchemy_url
 
 RUNNER = Path(install.__file__).with_name("runner.py")
 
@@ -70,3 +70,25 @@ def test_install_failure_is_one_actionable_line(
     assert "\n" not in message
     assert "install airbyte==0.0.0.999" in message and "retry" in message
     assert not (tmp_path / "home" / "venv" / ".installed").exists()
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [
+        "postgresql://postgres:@/postgres?host=/work/x/.pgdata",
+        "postgresql://ana:p%40s%2Fs%3Aw@db.example.com:6543/analytics",
+    ],
+)
+def test_cache_url_round_trips_through_sqlalchemy(database_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    fields = connection_fields(database_url)
+    url = make_url(sqlalchemy_url(fields))
+    parsed = {
+        "host": url.query.get("host", url.host),
+        "port": int(url.query.get("port", url.port)),
+        "username": url.username,
+        "password": url.password or "",
+        "database": url.database,
+    }
+    assert parsed == fields
