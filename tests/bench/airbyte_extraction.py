@@ -55,6 +55,8 @@ RATE_WINDOW_S = 6.0
 SEED = 42
 SCHEMA = "airbyte_bench_raw"
 NOTES = [
+    "The connector runs with include_closed_tasks=true (its most complete setting; the default "
+    "is false) and every stream selected.",
     "The connector's time_tracking stream reads GET /task/{id}/time (ClickUp's legacy tracked "
     "time), which the sandbox does not serve (its OpenAPI reference has no such operation): those "
     "requests get 404, which the connector ignores, so time entries found is 0 here; "
