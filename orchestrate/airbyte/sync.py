@@ -74,8 +74,9 @@ def run_airbyte_sync(
     """Sync `streams` (None: `CORE_STREAMS`; ["*"]: all) of source-clickup-api into `schema`.
 
     `write_strategy` "replace" swaps each table for a new one (Airbyte drops and recreates its
-    tables); "append" adds rows. Installs PyAirbyte and the manifest on first use (`AirbyteInstallError` when that fails).
-    Raises `AirbyteSyncError` when the connector fails. Progress lines go to stderr unless quiet.
+    tables); "append" adds rows. Installs PyAirbyte and the manifest on first use
+    (`AirbyteInstallError` when that fails). Raises `AirbyteSyncError` when the connector fails.
+    Progress lines go to stderr unless quiet.
     """
     python, manifest = ensure_installed()
     schema = schema or default_schema()

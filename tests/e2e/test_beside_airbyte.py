@@ -8,12 +8,14 @@ sandbox) runs through PyAirbyte, in a virtualenv of its own, into `airbyte_raw`;
 - `dim_tasks` holds every sandbox task once, with our custom fields joined to Airbyte's rows;
 - the fresher version of a task wins: a rename synced only by Airbyte shows Airbyte's row, a
   rename synced only by us shows ours;
+- `airbyte_tasks_enabled: false` leaves Airbyte's staging empty though its table exists;
 - `dbt build` succeeds when Airbyte's tables were dropped and recreated by a sync after our
   build, and when they are gone.
 """
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,7 +25,7 @@ import pytest
 from orchestrate.airbyte.install import AirbyteInstallError, ensure_installed
 from orchestrate.airbyte.sync import AirbyteSyncError, run_airbyte_sync
 from orchestrate.airbyte.tables import table_fingerprints
-from orchestrate.pipeline import run_pipeline
+from orchestrate.pipeline import REPO_ROOT, meltano_executable, run_pipeline
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox
 from tests.e2e.ground_truth import (
     differences,
@@ -68,6 +70,14 @@ def airbyte_task_ids(database_url: str) -> set[str]:
     with psycopg.connect(database_url) as connection:
         rows = connection.execute(f"select id from {AIRBYTE_SCHEMA}.task").fetchall()
     return {row[0] for row in rows}
+
+
+def staged_airbyte_tasks(database_url: str) -> int:
+    with psycopg.connect(database_url) as connection:
+        row = connection.execute(
+            "select count(*) from clickup_analytics_staging.stg_airbyte__tasks"
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def live_tasks(export: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -146,7 +156,17 @@ def test_marts_beside_real_airbyte_tables(
         assert landed[task_id]["source_system"] == "clickup_extras", task_id
     assert_custom_fields_joined(database_url, export)
 
-    # 4. Airbyte's tables gone: dbt build still succeeds, everything from our own streams.
+    # 4. Switched off by var while its tables exist: Airbyte's staging is empty.
+    assert staged_airbyte_tasks(database_url) == len(seen_by_airbyte)
+    switched_off = subprocess.run(
+        [meltano_executable(), "invoke", "dbt-postgres", "run", "--select", "stg_airbyte__tasks",
+         "--vars", "{airbyte_tasks_enabled: false}"],
+        env=pipeline_env, cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert switched_off.returncode == 0, switched_off.stdout[-4000:]
+    assert staged_airbyte_tasks(database_url) == 0
+
+    # 5. Airbyte's tables gone: dbt build still succeeds, everything from our own streams.
     with psycopg.connect(database_url, autocommit=True) as connection:
         connection.execute(f"drop schema {AIRBYTE_SCHEMA} cascade")
     outcome = run_pipeline(pipeline_env, steps=["dbt-postgres:build"], stream_output=False)
