@@ -67,7 +67,8 @@ def ensure_venv(home: Path = AIRBYTE_HOME) -> Path:
     uv = _uv()
     print(f"airbyte: installing {PYAIRBYTE_REQUIREMENT} into {home / 'venv'} (once)",
           file=sys.stderr, flush=True)  # fmt: skip
-    _run([uv, "venv", "--quiet", "--allow-existing", "--python", "3.11", str(home / "venv")],
+    # the interpreter running us (Python 3.11): uv must not look for, or download, another one
+    _run([uv, "venv", "--quiet", "--allow-existing", "--python", sys.executable, str(home / "venv")],
          "create the Airbyte virtualenv")  # fmt: skip
     _run([uv, "pip", "install", "--quiet", "--python", str(python), PYAIRBYTE_REQUIREMENT],
          f"install {PYAIRBYTE_REQUIREMENT}")  # fmt: skip
