@@ -49,8 +49,13 @@ def _uv() -> str:
 def _run(command: list[str], what: str) -> None:
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
-        last = (completed.stderr or completed.stdout).strip().splitlines()
-        reason = last[-1] if last else f"exit code {completed.returncode}"
+        lines = [line.strip() for line in (completed.stderr or completed.stdout).splitlines()]
+        lines = [line for line in lines if line]
+        # uv and pip end with hints; the line that says what failed starts with a cross mark
+        # (U+00D7) or "error"/"ERROR"
+        cross = "\u00d7"
+        failed = [line for line in lines if line.startswith((cross, "error", "ERROR"))]
+        reason = (failed or lines or [f"exit code {completed.returncode}"])[0].lstrip(cross + " ")
         raise AirbyteInstallError(
             f"could not {what} ({reason}); check that PyPI is reachable, or remove "
             f"{AIRBYTE_HOME} and retry"
