@@ -5,6 +5,7 @@ sandbox) runs through PyAirbyte, in a virtualenv of its own, into `airbyte_raw`;
 `meltano run tap-clickup-extended target-extras dbt-postgres:build` runs beside it. Checked:
 
 - our runs change none of Airbyte's rows (fingerprints of every table of `airbyte_raw`);
+- `dbt source freshness` passes on `_airbyte_extracted_at` and `_extras_loaded_at`;
 - `dim_tasks` holds every sandbox task once, with our custom fields joined to Airbyte's rows;
 - the fresher version of a task wins: a rename synced only by Airbyte shows Airbyte's row, a
   rename synced only by us shows ours;
@@ -122,6 +123,14 @@ def test_marts_beside_real_airbyte_tables(
         assert row["list_id"] == tasks[task_id]["list_id"], task_id
         assert row["team_id"] == tasks[task_id]["team_id"], task_id
     assert_custom_fields_joined(database_url, export)
+    # freshness is configured on both sides' load timestamps, and both were just loaded
+    freshness = subprocess.run(
+        [meltano_executable(), "invoke", "dbt-postgres", "source", "freshness", "--select",
+         "source:airbyte.tasks", "source:airbyte.lists", "source:clickup_extras.tasks"],
+        env=pipeline_env, cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert freshness.returncode == 0, freshness.stdout[-4000:]
+    assert freshness.stdout.count("PASS freshness of") == 3, freshness.stdout[-4000:]
 
     # 2. Tasks renamed and synced by Airbyte only (its "replace" drops and recreates its
     #    tables while our models exist): Airbyte's fresher rows win, our stale ones elsewhere.
