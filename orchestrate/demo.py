@@ -1,10 +1,13 @@
 """`make demo`: the whole pipeline on embedded defaults, a full run then an incremental one.
 
-Starts the embedded PostgreSQL and the ClickUp sandbox, runs
-`meltano run tap-clickup-extended target-extras dbt-postgres:build`, changes the sandbox workspace
-(custom fields, time entries added/edited/deleted, tasks moved and closed), runs again
-incrementally, and prints rows per landing table and mart and the API requests of each run.
-The database is left running so that `make psql` opens it.
+Starts the embedded PostgreSQL and the ClickUp sandbox, runs Airbyte's own ClickUp connector
+(`airbyte-source-clickup-api` through PyAirbyte, in `.airbyte/venv`) into `airbyte_raw` the way an
+Airbyte user has it, then runs `meltano run tap-clickup-extended target-extras dbt-postgres:build`
+beside it, changes the sandbox workspace (custom fields, time entries added/edited/deleted, tasks
+moved and closed), runs again incrementally, and prints rows per Airbyte table, landing table and
+mart, whether our runs left Airbyte's tables untouched, and the API requests of each run. When
+Airbyte cannot be installed or run, the demo says so in one line and runs standalone
+(`--no-airbyte` skips it). The database is left running so that `make psql` opens it.
 """
 
 from __future__ import annotations
@@ -15,12 +18,21 @@ import sys
 from collections import Counter
 
 import psycopg
+from psycopg import sql
 
+from orchestrate.airbyte.install import AirbyteInstallError
+from orchestrate.airbyte.sync import (
+    AirbyteSyncError,
+    AirbyteSyncResult,
+    default_schema,
+    run_airbyte_sync,
+)
+from orchestrate.airbyte.tables import TableFingerprint, table_fingerprints
 from orchestrate.database_url import redact
 from orchestrate.embedded_postgres import resolve_database_url
 from orchestrate.pipeline import REPO_ROOT, pipeline_environment, run_pipeline
 from orchestrate.preflight import PreflightError, check_database
-from orchestrate.sandbox_runner import SANDBOX_TOKEN, running_sandbox
+from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox, running_sandbox
 from orchestrate.summary import format_table, landing_counts, mart_counts
 
 DEMO_SCHEMAS = [
@@ -36,10 +48,15 @@ def banner(text: str) -> None:
     print(f"\n{'=' * 78}\n== {text}\n{'=' * 78}", flush=True)
 
 
-def reset_demo(database_url: str) -> None:
-    """Drop what an earlier demo built, so every demo starts from a full sync."""
+def reset_demo(database_url: str, *, embedded: bool) -> None:
+    """Drop what an earlier demo built, so every demo starts from a full sync.
+
+    Airbyte's schema is dropped only on the embedded database: elsewhere it may hold a real
+    Airbyte's tables (the demo's Airbyte sync replaces only the tables it writes).
+    """
+    schemas = [*DEMO_SCHEMAS, *([default_schema()] if embedded else [])]
     with psycopg.connect(database_url, autocommit=True) as connection:
-        for schema in DEMO_SCHEMAS:
+        for schema in schemas:
             connection.execute(f'drop schema if exists "{schema}" cascade')
     shutil.rmtree(STATE_DIR, ignore_errors=True)
     STATE_DIR.mkdir(parents=True, exist_ok=True)
@@ -51,11 +68,55 @@ def requests_line(stats: dict) -> str:
     return f"{stats.get('total', 0)} requests ({stats.get('throttled', 0)} throttled): {top}"
 
 
+def airbyte_first(database_url: str, sandbox: Sandbox) -> AirbyteSyncResult | None:
+    """Airbyte's connector into airbyte_raw; None (after one line saying why) when it fails."""
+    try:
+        result = run_airbyte_sync(database_url, base_url=sandbox.api_url, api_token=SANDBOX_TOKEN)
+    except (AirbyteInstallError, AirbyteSyncError) as error:
+        print(f"demo: Airbyte skipped, the pipeline runs standalone: {error}", file=sys.stderr)
+        return None
+    print(f"  {result.total_records} records in {result.seconds:.1f} s into {result.schema}")
+    return result
+
+
+def airbyte_summary(
+    database_url: str, schema: str, before: dict[str, TableFingerprint]
+) -> list[str]:
+    """Airbyte's tables, whether our runs changed them, and where dim_tasks took its rows."""
+    after = table_fingerprints(database_url, schema)
+    lines = [f"Airbyte's tables ({schema}, written by source-clickup-api through PyAirbyte)"]
+    lines.append(
+        format_table(
+            ["table", "rows"],
+            [[name, f.rows] for name, f in after.items() if not name.startswith("_airbyte")],
+        )
+    )
+    unchanged = "yes" if after == before else "NO"
+    lines.append(f"\nAirbyte's tables unchanged by our two runs (row checksums): {unchanged}")
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            "select source_system, count(*) from clickup_analytics.dim_tasks group by 1 order by 1"
+        ).fetchall()
+        shared = connection.execute(
+            sql.SQL(
+                "select count(*) from clickup_analytics.dim_tasks "
+                "where task_id in (select id from {}.task)"
+            ).format(sql.Identifier(schema))
+        ).fetchone()
+    sources = ", ".join(f"{name} {count}" for name, count in rows)
+    lines.append(
+        f"dim_tasks rows by source (the fresher version wins): {sources}; "
+        f"{shared[0] if shared else 0} of them also in Airbyte's task table"
+    )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the ClickUp pipeline demo on the sandbox.")
     parser.add_argument("--tasks", type=int, default=400)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--changes", type=int, default=40, help="sandbox changes between runs")
+    parser.add_argument("--no-airbyte", action="store_true", help="skip Airbyte's connector")
     args = parser.parse_args(argv)
 
     database_url, embedded = resolve_database_url()
@@ -66,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     except PreflightError as error:
         print(f"demo: {error}", file=sys.stderr)
         return 2
-    reset_demo(database_url)
+    reset_demo(database_url, embedded=embedded)
 
     # The sandbox allows 100 requests per 6-second window (a ClickUp minute, 10x faster) and
     # sends ClickUp's rate-limit headers; the tap is told its budget is 1,000 a minute.
@@ -80,6 +141,16 @@ def main(argv: list[str] | None = None) -> int:
         "--rate-window-seconds",
         "6",
     ) as sandbox:
+        airbyte: AirbyteSyncResult | None = None
+        airbyte_stats: dict = {}
+        if not args.no_airbyte:
+            banner(
+                "Airbyte's ClickUp connector (PyAirbyte) into airbyte_raw, as an Airbyte user has it"
+            )
+            airbyte = airbyte_first(database_url, sandbox)
+            airbyte_stats = sandbox.stats()
+            sandbox.reset_stats()
+        airbyte_before = table_fingerprints(database_url, airbyte.schema) if airbyte else {}
         environment = pipeline_environment(
             database_url,
             base_url=sandbox.api_url,
@@ -122,11 +193,25 @@ def main(argv: list[str] | None = None) -> int:
     print("\nMarts (clickup_analytics)")
     marts = mart_counts(database_url)
     print(format_table(["mart", "rows"], [[c.name, c.rows] for c in marts]))
+    if airbyte:
+        print()
+        print("\n".join(airbyte_summary(database_url, airbyte.schema, airbyte_before)))
     print("\nClickUp API requests")
+    airbyte_row: list[list[object]] = (
+        [[
+            "airbyte (full)",
+            airbyte_stats.get("total", 0),
+            airbyte_stats.get("throttled", 0),
+            round(airbyte.seconds, 1),
+        ]]
+        if airbyte
+        else []
+    )  # fmt: skip
     print(
         format_table(
             ["run", "requests", "throttled", "seconds"],
             [
+                *airbyte_row,
                 [
                     "full",
                     full_stats.get("total", 0),

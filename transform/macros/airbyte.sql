@@ -2,21 +2,27 @@
     Airbyte's ClickUp tables are optional neighbours: they may be absent (standalone mode), disabled by
     var, or dropped and recreated by Airbyte at any sync.
 
-    airbyte_tasks_relation() returns:
-      - none when `airbyte_tasks_enabled` is false, or when (at run time) the table does not exist;
+    airbyte_relation(table_name) returns, for a table of source `airbyte` (`tasks`, `lists`, ...):
+      - none when it is disabled: var `airbyte_<table_name>_enabled`, else var `airbyte_enabled`
+        (both default true) is false;
+      - none when (at run time) the table does not exist;
       - the relation otherwise.
-    At parse time it always returns the source relation, so the lineage (source -> model) is recorded
-    whenever the var is on.
+    At parse time it returns the source relation, so the lineage (source -> model) is recorded
+    whenever the table is enabled.
 #}
-{% macro airbyte_tasks_relation() -%}
-    {{ return(adapter.dispatch('airbyte_tasks_relation', 'clickup_extras')()) }}
+{% macro airbyte_table_enabled(table_name) -%}
+    {{ return(clickup_extras.as_bool(var('airbyte_' ~ table_name ~ '_enabled', var('airbyte_enabled', true)))) }}
 {%- endmacro %}
 
-{% macro default__airbyte_tasks_relation() -%}
-    {%- if not clickup_extras.as_bool(var('airbyte_tasks_enabled', true)) -%}
+{% macro airbyte_relation(table_name) -%}
+    {{ return(adapter.dispatch('airbyte_relation', 'clickup_extras')(table_name)) }}
+{%- endmacro %}
+
+{% macro default__airbyte_relation(table_name) -%}
+    {%- if not clickup_extras.airbyte_table_enabled(table_name) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set src = source('airbyte', 'tasks') -%}
+    {%- set src = source('airbyte', table_name) -%}
     {%- if not execute -%}
         {{ return(src) }}
     {%- endif -%}
@@ -26,6 +32,25 @@
         identifier=src.identifier
     ) -%}
     {{ return(existing) }}
+{%- endmacro %}
+
+{#- kept for callers of the first version: Airbyte's tasks table, or none -#}
+{% macro airbyte_tasks_relation() -%}
+    {{ return(clickup_extras.airbyte_relation('tasks')) }}
+{%- endmacro %}
+
+
+{#
+    `_airbyte_meta` is jsonb like {"changes": [{"field": ..., "change": "NULLED", "reason": ...}]}
+    when Airbyte changed a value while loading (truncated, nulled for a type error). True when
+    the list is not empty; false for rows without changes or without the column.
+#}
+{% macro airbyte_meta_has_changes(column) -%}
+    coalesce(jsonb_array_length(
+        case
+            when jsonb_typeof({{ column }} -> 'changes') = 'array' then {{ column }} -> 'changes'
+        end
+    ) > 0, false)
 {%- endmacro %}
 
 

@@ -3,14 +3,17 @@
 
     * Materialized as a TABLE on purpose: a view would depend on Airbyte's table and block Airbyte
       from dropping and recreating it during a sync.
-    * Absent table (standalone mode) or var('airbyte_tasks_enabled') false: an empty row set with the
-      same columns, so everything downstream falls back to our own `tasks` stream.
+    * Absent table (standalone mode) or var('airbyte_tasks_enabled') / var('airbyte_enabled') false:
+      an empty row set with the same columns, so everything downstream falls back to our own
+      `tasks` stream.
+    * Rows whose `_airbyte_meta` lists changes (Airbyte nulled or truncated a value while loading)
+      are kept and flagged (`has_airbyte_changes`).
     * Missing columns (the manifest declares few; `archived`, `custom_fields`, `team_id`… are only
       present when the destination keeps undeclared properties) become typed nulls.
 #}
 {{ config(materialized='table') }}
 
-{%- set airbyte_relation = clickup_extras.airbyte_tasks_relation() %}
+{%- set airbyte_relation = clickup_extras.airbyte_relation('tasks') %}
 
 with
 
@@ -88,6 +91,7 @@ renamed as (
 
         ----------  booleans
         archived as is_archived,
+        {{ clickup_extras.airbyte_meta_has_changes('_airbyte_meta') }} as has_airbyte_changes,
 
         ----------  json (arrays of objects reduced to the ids / names our stream carries)
         {{ clickup_extras.jsonb_array_pluck('assignees', 'id', 'bigint') }} as assignee_ids,

@@ -1,0 +1,1 @@
+"""Tests of the Airbyte side-by-side tooling (orchestrate/airbyte) and the completeness measure."""
