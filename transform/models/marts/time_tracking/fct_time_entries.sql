@@ -40,6 +40,12 @@ scans as (
 
 ),
 
+member_versions as (
+
+    select * from {{ ref('stg_clickup_extras__members_history') }}
+
+),
+
 {% if is_incremental() %}
 watermark as (
 
@@ -64,12 +70,13 @@ changed as (
     where
         time_entries.loaded_at > watermark.loaded_at
         or exists (
+            -- the history, so that a member's deletion (gone from the current view) counts too
             select 1 as is_new_member
-            from members
+            from member_versions
             where
-                members.team_id = time_entries.team_id
-                and members.user_id = time_entries.user_id
-                and members.loaded_at > watermark.loaded_at
+                member_versions.team_id = time_entries.team_id
+                and member_versions.user_id = time_entries.user_id
+                and member_versions.loaded_at > watermark.loaded_at
         )
         or exists (
             select 1 as is_rescanned
