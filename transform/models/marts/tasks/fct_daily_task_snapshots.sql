@@ -13,9 +13,7 @@
         unique_key=['task_id', 'snapshot_date'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=[
-            "delete from {{ this }} as mart using (select task_id, effective_date from {{ ref('int_task_versions_dated') }} where is_deletion and is_latest) as deleted where mart.task_id = deleted.task_id and mart.snapshot_date >= deleted.effective_date"
-        ]
+        post_hook=["{{ clickup_extras.fct_daily_task_snapshots_delete_after_deletion() }}"]
     )
 }}
 {%- set lookback_days = var('daily_task_snapshots_lookback_days', 3) | int %}

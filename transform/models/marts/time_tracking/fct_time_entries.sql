@@ -9,9 +9,7 @@
         unique_key='time_entry_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=[
-            "delete from {{ this }} as mart where mart.time_entry_id in (select deleted.time_entry_id from {{ ref('int_time_entries_deleted') }} as deleted) or not exists (select 1 from {{ ref('stg_clickup_extras__time_entries') }} as entries where entries.time_entry_id = mart.time_entry_id)"
-        ]
+        post_hook=["{{ clickup_extras.fct_time_entries_delete_gone() }}"]
     )
 }}
 with
