@@ -8,7 +8,7 @@
         materialized='incremental',
         unique_key='time_entry_id',
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
         post_hook=["{{ clickup_extras.fct_time_entries_delete_gone() }}"]
     )
 }}
@@ -45,9 +45,15 @@ member_versions as (
 ),
 
 {% if is_incremental() %}
+-- a table built before `loaded_at` existed (0.2) has no watermark: every entry is rewritten once
+{%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
 watermark as (
 
+    {%- if 'loaded_at' in existing_columns %}
     select coalesce(max(loaded_at), '-infinity'::timestamptz) as loaded_at from {{ this }}
+    {%- else %}
+    select '-infinity'::timestamptz as loaded_at
+    {%- endif %}
 
 ),
 
