@@ -13,9 +13,7 @@
         unique_key=['task_id', 'snapshot_date'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=[
-            "delete from {{ this }} as mart using (select task_id, effective_date from {{ ref('int_task_versions_dated') }} where is_deletion and is_latest) as deleted where mart.task_id = deleted.task_id and mart.snapshot_date >= deleted.effective_date"
-        ]
+        post_hook=["{{ clickup_extras.fct_daily_task_snapshots_delete_after_deletion() }}"]
     )
 }}
 {%- set lookback_days = var('daily_task_snapshots_lookback_days', 3) | int %}
@@ -39,13 +37,19 @@ today as (
 
 ),
 
-{% if is_incremental() %}
+-- the newest day and load time already in the table (a full build: nothing yet)
 previous_build as (
 
+    {%- if is_incremental() %}
     select
         coalesce(max(snapshot_date), '-infinity'::date) as last_date,
         coalesce(max(loaded_at), '-infinity'::timestamptz) as last_loaded_at
     from {{ this }}
+    {%- else %}
+    select
+        '-infinity'::date as last_date,
+        '-infinity'::timestamptz as last_loaded_at
+    {%- endif %}
 
 ),
 
@@ -61,38 +65,40 @@ changed_tasks as (
     group by versions.task_id
 
 ),
-{% endif %}
 
--- the days each version is in effect: [its day, the next version's day), the last one up to today
-version_days as (
+-- the first day to write per version: its own day, but no earlier than the lookback window, or
+-- than the change for a task with a newly loaded version (a full build: its own day)
+windowed_versions as (
 
     select
         versions.*,
-        (day_series.snapshot_day)::date as snapshot_date
-    from versions
-    cross join today
-    cross join
-        lateral generate_series(
+        greatest(
             versions.effective_date,
-            coalesce(versions.next_effective_date - 1, today.local_date),
-            interval '1 day'
-        ) as day_series (snapshot_day)
+            least(previous_build.last_date - {{ lookback_days }}, changed_tasks.rebuild_from_date)
+        ) as write_from_date
+    from versions
+    cross join previous_build
+    left join changed_tasks
+        on versions.task_id = changed_tasks.task_id
     where not versions.is_deletion
 
 ),
 
+-- the days each version is in effect: [its day, the next version's day), the last one up to today;
+-- only versions in effect within the days to write produce rows, so a run costs what it writes
 selected_days as (
 
-    select version_days.*
-    from version_days
-    {% if is_incremental() %}
-    cross join previous_build
-    left join changed_tasks
-        on version_days.task_id = changed_tasks.task_id
-    where
-        version_days.snapshot_date >= previous_build.last_date - {{ lookback_days }}
-        or version_days.snapshot_date >= changed_tasks.rebuild_from_date
-    {% endif %}
+    select
+        windowed_versions.*,
+        (day_series.snapshot_day)::date as snapshot_date
+    from windowed_versions
+    cross join today
+    cross join
+        lateral generate_series(
+            windowed_versions.write_from_date,
+            coalesce(windowed_versions.next_effective_date - 1, today.local_date),
+            interval '1 day'
+        ) as day_series (snapshot_day)
 
 ),
 

@@ -8,10 +8,8 @@
         materialized='incremental',
         unique_key='time_entry_id',
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        post_hook=[
-            "delete from {{ this }} as mart where mart.time_entry_id in (select deleted.time_entry_id from {{ ref('int_time_entries_deleted') }} as deleted) or not exists (select 1 from {{ ref('stg_clickup_extras__time_entries') }} as entries where entries.time_entry_id = mart.time_entry_id)"
-        ]
+        on_schema_change='append_new_columns',
+        post_hook=["{{ clickup_extras.fct_time_entries_delete_gone() }}"]
     )
 }}
 with
@@ -40,10 +38,22 @@ scans as (
 
 ),
 
+member_versions as (
+
+    select * from {{ ref('stg_clickup_extras__members_history') }}
+
+),
+
 {% if is_incremental() %}
+-- a table built before `loaded_at` existed (0.2) has no watermark: every entry is rewritten once
+{%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
 watermark as (
 
+    {%- if 'loaded_at' in existing_columns %}
     select coalesce(max(loaded_at), '-infinity'::timestamptz) as loaded_at from {{ this }}
+    {%- else %}
+    select '-infinity'::timestamptz as loaded_at
+    {%- endif %}
 
 ),
 
@@ -64,12 +74,13 @@ changed as (
     where
         time_entries.loaded_at > watermark.loaded_at
         or exists (
+            -- the history, so that a member's deletion (gone from the current view) counts too
             select 1 as is_new_member
-            from members
+            from member_versions
             where
-                members.team_id = time_entries.team_id
-                and members.user_id = time_entries.user_id
-                and members.loaded_at > watermark.loaded_at
+                member_versions.team_id = time_entries.team_id
+                and member_versions.user_id = time_entries.user_id
+                and member_versions.loaded_at > watermark.loaded_at
         )
         or exists (
             select 1 as is_rescanned
