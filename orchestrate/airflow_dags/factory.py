@@ -41,7 +41,10 @@ def task_id_for(step: str) -> str:
 
 
 def execute_step(
-    step: str, schedule_env: dict[str, str], workspace: dict[str, Any] | None = None
+    step: str,
+    schedule_env: dict[str, str],
+    workspace: dict[str, Any] | None = None,
+    schedule: str = "adhoc",
 ) -> None:
     """The tasks' callable: run the step, logging through Airflow's task log."""
     run_step(
@@ -49,6 +52,7 @@ def execute_step(
         schedule_env=schedule_env,
         workspace=workspace,
         log=log.info,
+        isolation_key=schedule,
     )
 
 
@@ -83,7 +87,12 @@ def build_dag(schedule: Schedule, workspaces: list[Workspace], extractors: set[s
                 task_id=task_id, python_callable=execute_step, dag=dag
             ).expand(
                 op_kwargs=[
-                    {"step": step, "schedule_env": schedule.env, "workspace": w.as_dict()}
+                    {
+                        "step": step,
+                        "schedule_env": schedule.env,
+                        "workspace": w.as_dict(),
+                        "schedule": schedule.name,
+                    }
                     for w in workspaces
                 ]
             )
@@ -96,7 +105,12 @@ def build_dag(schedule: Schedule, workspaces: list[Workspace], extractors: set[s
             task = PythonOperator(
                 task_id=task_id,
                 python_callable=execute_step,
-                op_kwargs={"step": step, "schedule_env": schedule.env, "workspace": workspace},
+                op_kwargs={
+                    "step": step,
+                    "schedule_env": schedule.env,
+                    "workspace": workspace,
+                    "schedule": schedule.name,
+                },
                 dag=dag,
             )
         if previous is not None:
