@@ -53,10 +53,18 @@ def test_parallel_workspaces_keep_their_own_state(
             "TOKEN_B": SECOND_TOKEN,
             "CLICKUP_WORKSPACES": json.dumps(
                 [
-                    {"name": "acme", "team_id": first_team, "token_env": "TOKEN_A",
-                     "rate_limit_per_minute": 2400},
-                    {"name": "beta", "team_id": second_team, "token_env": "TOKEN_B",
-                     "rate_limit_per_minute": 2400},
+                    {
+                        "name": "acme",
+                        "team_id": first_team,
+                        "token_env": "TOKEN_A",
+                        "rate_limit_per_minute": 2400,
+                    },
+                    {
+                        "name": "beta",
+                        "team_id": second_team,
+                        "token_env": "TOKEN_B",
+                        "rate_limit_per_minute": 2400,
+                    },
                 ]
             ),  # fmt: skip
         },
