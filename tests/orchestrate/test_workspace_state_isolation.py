@@ -66,7 +66,7 @@ def test_parallel_workspaces_keep_their_own_state(
                         "rate_limit_per_minute": 2400,
                     },
                 ]
-            ),  # fmt: skip
+            ),
         },
     )
     environ.pop("CLICKUP_API_TOKEN", None)
