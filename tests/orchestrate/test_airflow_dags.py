@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from orchestrate.pipeline import REPO_ROOT, meltano_executable
@@ -123,3 +124,31 @@ def test_dags_test_runs_the_incremental_pipeline(
     for task in ("tap-clickup-extended__target-extras", "airbyte-guard.wait", "dbt-postgres.build"):
         assert any(f"task_id={task}," in line for line in succeeded), f"{task}:\n{output[-6000:]}"
     assert_matches_ground_truth(sandbox, database_url)
+
+    # The weekly reconciliation (full refresh, as its schedule sets it) after some changes keeps
+    # every landed version and ends equal to the ground truth again.
+    before = _history_rows(database_url)
+    assert before.get("tasks"), before
+    sandbox.mutate(20, seed=9)
+    _meltano(["--environment=dev", "schedule", "run", "clickup-reconcile-weekly"], environment, 1200)
+    after = _history_rows(database_url)
+    assert all(after[table] >= rows for table, rows in before.items()), (before, after)
+    assert_matches_ground_truth(sandbox, database_url)
+
+
+def _history_rows(database_url: str) -> dict[str, int]:
+    """Rows per landing table (history: versions only ever get added)."""
+    with psycopg.connect(database_url) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables where table_schema = "
+                "'clickup_extras' and table_type = 'BASE TABLE' and table_name not like '\\_%'"
+            )
+        ]
+        return {
+            table: int(
+                connection.execute(f'select count(*) from clickup_extras."{table}"').fetchone()[0]
+            )
+            for table in tables
+        }
