@@ -130,7 +130,9 @@ def test_dags_test_runs_the_incremental_pipeline(
     before = _history_rows(database_url)
     assert before.get("tasks"), before
     sandbox.mutate(20, seed=9)
-    _meltano(["--environment=dev", "schedule", "run", "clickup-reconcile-weekly"], environment, 1200)
+    _meltano(
+        ["--environment=dev", "schedule", "run", "clickup-reconcile-weekly"], environment, 1200
+    )
     after = _history_rows(database_url)
     assert all(after[table] >= rows for table, rows in before.items()), (before, after)
     assert_matches_ground_truth(sandbox, database_url)
