@@ -33,14 +33,21 @@ class TableActivity:
 def _timestamp_columns(
     connection: psycopg.Connection, schemas: tuple[str, ...]
 ) -> list[tuple[str, str, str]]:
+    """Airbyte's timestamp columns, from the catalog (information_schema would hide tables the
+    guard's user may not read, and the guard would call a busy Airbyte idle)."""
     rows = connection.execute(
         """
-        select table_schema, table_name, column_name
-        from information_schema.columns
-        where table_schema = any(%(schemas)s)
+        select n.nspname, c.relname, a.attname
+        from pg_catalog.pg_attribute as a
+        join pg_catalog.pg_class as c on c.oid = a.attrelid
+        join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+        where n.nspname = any(%(schemas)s)
+          and c.relkind in ('r', 'p')
+          and a.attnum > 0
+          and not a.attisdropped
           and (
-            column_name = any(%(columns)s)
-            or (column_name = 'last_updated' and table_name like %(state_prefix)s)
+            a.attname = any(%(columns)s)
+            or (a.attname = 'last_updated' and c.relname like %(state_prefix)s)
           )
         order by 1, 2, 3
         """,

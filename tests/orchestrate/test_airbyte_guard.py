@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from datetime import datetime
@@ -12,7 +15,7 @@ import pytest
 
 from orchestrate.airbyte_guard.settings import load_settings
 from orchestrate.airbyte_guard.wait import AirbyteBusyError, wait_until_idle
-from orchestrate.pipeline import run_pipeline
+from orchestrate.pipeline import REPO_ROOT, run_pipeline
 from tests.e2e.conftest import pipeline_env, sandbox
 from tests.orchestrate.airbyte_simulation import FakeAirbyteApi, airbyte_sync
 
@@ -122,3 +125,28 @@ def test_api_refusing_the_token_fails_without_printing_it(database_url: str) -> 
             wait_until_idle(settings, report=lambda _: None)
     assert "answered 401" in str(error.value)
     assert "ab_wrong_secret" not in str(error.value)
+
+
+def test_a_user_who_cannot_read_airbytes_tables_gets_one_line(database_url: str) -> None:
+    """Never "idle" because the tables are invisible: a clear failure that says what to grant."""
+    if "postgres:@" not in database_url:
+        pytest.skip("needs the embedded server's password-less local login for a second role")
+    with airbyte_sync(database_url, seconds=0.5), psycopg.connect(database_url) as connection:
+        connection.execute("drop role if exists guard_reader")
+        connection.execute("create role guard_reader login")
+        connection.execute("grant usage on schema airbyte_internal to guard_reader")
+        connection.commit()
+    reader_url = database_url.replace("postgres:@", "guard_reader:@", 1)
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "orchestrate.airbyte_guard", "wait"],
+            env={**os.environ, "DATABASE_URL": reader_url, **FAST_GUARD},
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as connection:
+            connection.execute("drop owned by guard_reader")
+            connection.execute("drop role guard_reader")
+    assert completed.returncode == 1
+    (line,) = completed.stderr.strip().splitlines()
+    assert "cannot read Airbyte's tables (permission denied" in line
