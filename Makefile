@@ -13,13 +13,14 @@ INSTALL_INPUTS := requirements-dev.txt meltano.yml tap-clickup-extended/pyprojec
 	target-extras/pyproject.toml tests/sandbox/pyproject.toml
 
 .PHONY: help install demo run test test-fast lint dist format psql db-start db-stop clean webhooks bench bench-publish \
-	new-stream
+	new-stream airflow
 
 help:
 	@echo "make demo      run the whole pipeline on the embedded PostgreSQL and the ClickUp sandbox"
 	@echo "make test      run every test (installs what it needs)"
 	@echo "make run       run the pipeline against ClickUp (CLICKUP_API_TOKEN) and DATABASE_URL or the embedded database"
 	@echo "make bench     the benchmarks (BENCH_SIZE=small|medium|large, BENCH_SECTIONS=a,b): bench/results/latest.*"
+	@echo "make airflow   install Airflow (once), create its database, list the DAGs built from the schedules"
 	@echo "make webhooks  the signed ClickUp webhook receiver (DATABASE_URL or the embedded database)"
 	@echo "make psql      open psql on the embedded database"
 	@echo "make db-stop   stop the embedded database"
@@ -35,7 +36,8 @@ $(INSTALL_STAMP): $(INSTALL_INPUTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
-	$(BIN)/meltano install
+	# every plugin but the lazily installed ones (Airflow: `make airflow`), see orchestrate/plugins.py
+	$(BIN)/meltano install $$($(BIN)/python -m orchestrate.plugins)
 	touch $@
 
 demo: install
@@ -78,6 +80,12 @@ bench: install
 
 bench-publish: install
 	$(BIN)/python -m tests.bench --size medium --publish
+
+# Airflow is not part of `make install` (it is large): installed here on first use.
+airflow: install
+	$(BIN)/meltano install airflow
+	$(BIN)/meltano invoke airflow:initdb
+	$(BIN)/meltano invoke airflow dags list
 
 webhooks: install
 	DATABASE_URL=$${DATABASE_URL:-$$($(BIN)/python -m orchestrate.embedded_postgres url)} \

@@ -1,0 +1,1 @@
+"""Airflow DAGs generated from the Meltano schedules of this project (``dags/`` is the folder)."""
