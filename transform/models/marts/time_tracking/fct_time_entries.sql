@@ -12,6 +12,9 @@
         post_hook=["{{ clickup_extras.fct_time_entries_delete_gone() }}"]
     )
 }}
+-- the incremental branch reads these too (dbt records refs only outside is_incremental() blocks)
+-- depends_on: {{ ref('stg_clickup_extras__time_entry_scans') }}
+-- depends_on: {{ ref('stg_clickup_extras__members_history') }}
 with
 
 time_entries as (
@@ -32,6 +35,8 @@ members as (
 
 ),
 
+{% if is_incremental() %}
+-- read only by the incremental branch: the change watermark
 scans as (
 
     select * from {{ ref('stg_clickup_extras__time_entry_scans') }}
@@ -44,7 +49,6 @@ member_versions as (
 
 ),
 
-{% if is_incremental() %}
 -- a table built before `loaded_at` existed (0.2) has no watermark: every entry is rewritten once
 {%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
 watermark as (
