@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from tap_testkit import TapRun, run_tap
 
 from orchestrate.sandbox_runner import running_sandbox
-from tests.conftest import TapRun, run_tap
 
 pytest.importorskip("clickup_sandbox")
 

@@ -8,8 +8,8 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import run_tap
-from tests.fake_clickup import TEAM_ID, TOKEN, FakeClickUp, Fault
+from fake_clickup import TEAM_ID, TOKEN, FakeClickUp, Fault
+from tap_testkit import run_tap
 
 TASKS = f"/api/v2/team/{TEAM_ID}/task"
 SPACES = f"/api/v2/team/{TEAM_ID}/space"

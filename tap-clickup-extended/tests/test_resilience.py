@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tap_testkit import TapRun, run_tap
 
 from orchestrate.sandbox_runner import Sandbox, running_sandbox
-from tests.conftest import TapRun, run_tap
 
 pytest.importorskip("clickup_sandbox")
 

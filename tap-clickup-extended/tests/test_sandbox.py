@@ -10,8 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-
-from tests.conftest import TapRun, run_tap, running_sandbox
+from tap_testkit import TapRun, run_tap, running_sandbox
 
 pytest.importorskip("clickup_sandbox")
 

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.conftest import TapRun, control, run_tap, running_sandbox
+from tap_testkit import TapRun, control, run_tap, running_sandbox
 
 pytest.importorskip("clickup_sandbox")
 

@@ -6,8 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.conftest import run_tap
+from tap_testkit import run_tap
 
 SECRET = "pk_SECRET_do_not_print"
 #: Nothing listens here: a setting that slipped through validation would fail differently.

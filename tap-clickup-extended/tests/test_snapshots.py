@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from fake_clickup import TEAM_ID, FakeClickUp, Fault
 from tap_clickup_extended.tap import TapClickUpExtended
-
-from tests.conftest import run_tap
-from tests.fake_clickup import TEAM_ID, FakeClickUp, Fault
+from tap_testkit import run_tap
 
 FULL_TABLE = {"workspaces", "members", "spaces", "folders", "lists", "task_templates"}
 
