@@ -27,6 +27,7 @@ from orchestrate.sandbox_runner import running_sandbox
 from tests.bench import tap_clickup, tap_extraction
 from tests.bench.extraction import MUTATION_KINDS, Counted, log, print_section, rate_figures
 from tests.bench.request_minimum import workspace_minimum
+from tests.bench.singer_run import TapRun
 from tests.bench.sizes import SIZES, Workspace, workspace
 
 #: tap-clickup's token: a rate budget of its own beside ours.
@@ -34,7 +35,7 @@ THEIR_TOKEN = "pk_bench_tap_clickup"
 
 
 def _figures(
-    counts: Counted, task_stream: str, changed: set[str], minimum: int, ws: Workspace
+    counts: Counted[TapRun], task_stream: str, changed: set[str], minimum: int, ws: Workspace
 ) -> dict[str, float]:
     emitted = {str(record["id"]) for _, record in counts.run.records(task_stream)}
     figures = rate_figures(counts, minimum, ws)

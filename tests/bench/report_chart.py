@@ -4,7 +4,8 @@ Extraction sections share panels (completeness, requests ÷ workspace minimum, w
 (requests ÷ rate)), so ours, tap-clickup and Airbyte stand side by side. Other sections get the
 panels listed in PANELS, or, for a section not listed, one panel of the first figure all its
 systems report (``wall_time_s`` when they all have it). Our systems (``(ours)`` in the name)
-are drawn in the accent colour.
+are drawn in the accent colour; a system that failed (``"status": "failed"``) keeps its bars,
+the figures it reached, marked ``[failed]``.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def _bars(panel: Panel, sections: dict[str, dict[str, Any]]) -> list[tuple[str, 
                 value = result["figures"].get(name)
                 if isinstance(value, int | float):
                     label = result["system"]
+                    if result.get("status") == "failed":  # the figures it reached
+                        label += " [failed]"
                     if len(panel.figures) > 1:  # several figures of one system: name them
                         label = (
                             name.split("_")[-2]

@@ -36,5 +36,9 @@ def report_error(report: dict[str, Any]) -> str | None:
 def section_error(result: Any) -> str | None:
     """None if a section's ``measure`` result matches ``$defs/section_result``."""
     root = schema()
-    subschema = {"$defs": root["$defs"], "$ref": "#/$defs/section_result"}
+    subschema = {
+        "$defs": root["$defs"],
+        "$ref": "#/$defs/section_result",
+        "unevaluatedProperties": False,  # no keys beyond the documented ones
+    }
     return _first_error(result, subschema)

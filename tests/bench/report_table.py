@@ -3,6 +3,8 @@
 One table per section, one row per figure and one column per system; the full-sync extraction
 sections (ours, tap-clickup, Airbyte) share one table, so the systems stand side by side. A figure trio
 ``X_found_count``, ``X_expected_count``, ``X_pct`` shows as one row ``X``: "found / expected (pct %)".
+A system whose result has ``"status": "failed"`` is headed ``<system> [failed]`` and its error line
+follows the table, with the sections' and results' ``notes``.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ def grouped(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
             tables.append(section)
         elif group in merged:
             merged[group]["results"] = [*merged[group]["results"], *section["results"]]
+            merged[group]["notes"] = [*merged[group].get("notes", []), *section.get("notes", [])]
         else:
             merged[group] = {**section, "title": group, "headline": {}}
             tables.append(merged[group])
@@ -104,6 +107,25 @@ def _trio(stem: str) -> tuple[str, str, str]:
     return (f"{stem}_found_count", f"{stem}_expected_count", f"{stem}_pct")
 
 
+def system_heading(result: dict[str, Any]) -> str:
+    """The system's name, marked when it failed."""
+    failed = result.get("status") == "failed"
+    return result["system"] + (" [failed]" if failed else "")
+
+
+def remarks(section: dict[str, Any]) -> list[str]:
+    """Lines under a table: failed systems' errors, then the section's and the systems' notes."""
+    lines = [
+        f"{r['system']}: FAILED: {r.get('error')}"
+        for r in section.get("results", [])
+        if r.get("status") == "failed"
+    ]
+    lines += [f"note: {note}" for note in section.get("notes", [])]
+    for result in section.get("results", []):
+        lines += [f"note ({result['system']}): {note}" for note in result.get("notes", [])]
+    return lines
+
+
 def section_table(section: dict[str, Any]) -> str:
     """A plain-text table of one section (or its status line when it did not run)."""
     title = section.get("title") or section.get("module") or section.get("section", "?")
@@ -111,7 +133,7 @@ def section_table(section: dict[str, Any]) -> str:
     if status != "ok":
         return f"== {title}: {status.upper()}: {section.get('error')}"
     results = section.get("results", [])
-    header = ["figure", *[r["system"] for r in results]]
+    header = ["figure", *[system_heading(r) for r in results]]
     body = [[label, *cells] for label, cells in _rows(results)]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
     lines = [f"== {title}"]
@@ -127,6 +149,7 @@ def section_table(section: dict[str, Any]) -> str:
         lines.append(
             "headline: " + ", ".join(f"{k} = {format_number(v)}" for k, v in headline.items())
         )
+    lines += remarks(section)
     return "\n".join(lines)
 
 
@@ -164,8 +187,11 @@ def report_markdown(report: dict[str, Any]) -> str:
             continue
         results = section["results"]
         lines += ["", f"**{_md(title)}**", ""]
-        lines.append("| | " + " | ".join(_md(r["system"]) for r in results) + " |")
+        lines.append("| | " + " | ".join(_md(system_heading(r)) for r in results) + " |")
         lines.append("|---|" + "---:|" * len(results))
         for label, cells in _rows(results):
             lines.append(f"| {_md(label)} | " + " | ".join(_md(c) for c in cells) + " |")
+        extra = remarks(section)
+        if extra:
+            lines += ["", *(f"- {line}" for line in extra)]
     return "\n".join(lines)

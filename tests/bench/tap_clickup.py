@@ -26,24 +26,23 @@ import json
 import os
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from orchestrate.sandbox_runner import Sandbox, running_sandbox
-from tests.bench import singer_completeness
+from tests.bench import completeness as ground_truth
+from tests.bench.completeness import Found
 from tests.bench.extraction import (
     TOKEN,
     Counted,
     counted,
+    full_sync_minimum,
     log,
     print_section,
     rate_figures,
-    start_date,
+    start_ms,
 )
 from tests.bench.peer_venv import ensure_venv
-from tests.bench.request_minimum import workspace_minimum
-from tests.bench.singer_completeness import Found
 from tests.bench.singer_run import TapRun, run_tap
 from tests.bench.sizes import SIZES, Workspace, workspace
 
@@ -97,7 +96,7 @@ def run_theirs(
     chosen: dict[str, Any],
     state: dict | None = None,
     token: str = TOKEN,
-) -> Counted:
+) -> Counted[TapRun]:
     """One run of tap-clickup with the sandbox's counts."""
     return counted(
         box,
@@ -116,33 +115,24 @@ def run_theirs(
 def found_in(run: TapRun, export: dict[str, Any]) -> Found:
     """Task ids, time-entry ids and custom-field values (raw; typed when already canonical)."""
     found = Found()
-    expected = singer_completeness.expected_field_values(export)
+    expected = ground_truth.expected_field_values(export)
     for stream, record in run.records("task", "time_entries"):
         if stream == "time_entries":
             found.time_entry_ids.add(str(record["id"]))
             continue
-        task_id = str(record["id"])
-        found.task_ids.add(task_id)
-        for entry in record.get("custom_fields") or []:
-            if not isinstance(entry, dict) or entry.get("value") is None:
-                continue
-            key = (task_id, str(entry.get("id")))
-            found.field_values[key] = key in expected and singer_completeness.raw_value_typed(
-                entry["value"], expected[key][1]
-            )
+        found.task_ids.add(str(record["id"]))
+        ground_truth.add_raw_values(
+            found, record["id"], record.get("custom_fields") or [], expected
+        )
     return found
 
 
-def full_sync_figures(box: Sandbox, counts: Counted, ws: Workspace) -> dict[str, float]:
+def full_sync_figures(box: Sandbox, counts: Counted[TapRun], ws: Workspace) -> dict[str, float]:
     """Requests vs the workspace minimum, rate figures, completeness."""
     export = box.export()
-    start_ms = int(start_date(ws).timestamp() * 1000)
-    all_tasks = {t["id"] for t in export["tasks"]}
-    span = int(time.time() * 1000) - start_ms
-    minimum = workspace_minimum(export, task_ids=all_tasks, scan_span_ms=span, members=ws.members)
-    figures = rate_figures(counts, sum(minimum.values()), ws)
-    found = found_in(counts.run, export)
-    figures.update(singer_completeness.figures(export, found, start_ms))
+    start = start_ms(ws)
+    figures = rate_figures(counts, full_sync_minimum(export, ws, start), ws)
+    figures.update(ground_truth.figures(export, found_in(counts.run, export), start))
     return figures
 
 

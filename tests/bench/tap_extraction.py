@@ -32,19 +32,20 @@ from typing import Any
 from clickup_sandbox.second_client import SecondClient
 
 from orchestrate.sandbox_runner import Sandbox, running_sandbox
-from tests.bench import singer_completeness
+from tests.bench import completeness as ground_truth
+from tests.bench.completeness import Found
 from tests.bench.extraction import (
     MUTATION_KINDS,
     TOKEN,
     Counted,
     counted,
+    full_sync_minimum,
     log,
     print_section,
     rate_figures,
     start_date,
 )
-from tests.bench.request_minimum import DAY_MS, own_scope_minimum, workspace_minimum
-from tests.bench.singer_completeness import Found
+from tests.bench.request_minimum import DAY_MS, own_scope_minimum
 from tests.bench.singer_run import TapRun, run_tap
 from tests.bench.sizes import SIZES, Workspace, workspace
 
@@ -64,7 +65,7 @@ def tap_config(box: Sandbox, ws: Workspace) -> dict[str, Any]:
 
 def run_ours(
     box: Sandbox, config: dict[str, Any], workdir: Path, name: str, state: dict | None = None
-) -> Counted:
+) -> Counted[TapRun]:
     """One run of our tap (default selection) with the sandbox's counts."""
     command = [sys.executable, "-m", "tap_clickup_extended"]
     return counted(box, lambda: run_tap(command, workdir, name, config, state=state))
@@ -73,7 +74,7 @@ def run_ours(
 def found_in(run: TapRun, export: dict[str, Any]) -> Found:
     """Task ids, time-entry ids and custom-field values (typed or not) in our tap's output."""
     found = Found()
-    expected = singer_completeness.expected_field_values(export)
+    expected = ground_truth.expected_field_values(export)
     for stream, record in run.records("tasks", "time_entries", "task_custom_field_values"):
         if stream == "tasks":
             found.task_ids.add(str(record["id"]))
@@ -82,7 +83,7 @@ def found_in(run: TapRun, export: dict[str, Any]) -> Found:
         elif record.get("has_value"):
             key = (str(record["task_id"]), str(record["field_id"]))
             field_type, canonical = expected.get(key, (record.get("field_type", ""), None))
-            found.field_values[key] = key in expected and singer_completeness.typed_row_matches(
+            found.field_values[key] = key in expected and ground_truth.typed_row_matches(
                 field_type, record, canonical
             )
     return found
@@ -90,24 +91,22 @@ def found_in(run: TapRun, export: dict[str, Any]) -> Found:
 
 def completeness(run: TapRun, export: dict[str, Any], start_ms: int) -> dict[str, float]:
     """Completeness figures of one of our runs."""
-    return singer_completeness.figures(export, found_in(run, export), start_ms)
+    return ground_truth.figures(export, found_in(run, export), start_ms)
 
 
 def full_sync_figures(
-    box: Sandbox, counts: Counted, ws: Workspace, start_ms: int, first_run: bool = True
+    box: Sandbox, counts: Counted[TapRun], ws: Workspace, start_ms: int, first_run: bool = True
 ) -> dict[str, float]:
     """Rate figures against both minimums, and completeness."""
     export = box.export()
     task_ids = {
         str(r["id"]) for _, r in counts.run.records("tasks")
-    }  # emitted tasks set the page count
+    }  # emitted tasks set the page count of its own scope
     span = int(time.time() * 1000) - start_ms
-    all_tasks = {t["id"] for t in export["tasks"]}  # the workspace's, whatever the tap emitted
-    core = workspace_minimum(export, task_ids=all_tasks, scan_span_ms=span, members=ws.members)
     own = own_scope_minimum(
         export, task_ids=task_ids, scan_span_ms=span, members=ws.members, first_run=first_run
     )
-    figures = rate_figures(counts, sum(core.values()), ws)
+    figures = rate_figures(counts, full_sync_minimum(export, ws, start_ms), ws)
     figures["own_scope_minimum_requests_count"] = sum(own.values())
     figures["requests_vs_own_scope_minimum_ratio"] = round(
         counts.requests / max(1, sum(own.values())), 4

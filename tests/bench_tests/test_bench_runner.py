@@ -175,3 +175,68 @@ def test_readme_block_is_replaced_between_the_markers(fake_sections: Path, tmp_p
     assert "| | ours (ours) | theirs |" in text
     assert "| wall time (s) | 1.5 | 3 |" in text
     assert "**fake_missing**: missing" in report_markdown(report)
+
+
+FAILED_SYSTEM = """
+def measure(size):
+    return {
+        "section": "fake_gave_up", "title": "Fake: a system that gave up", "parameters": {},
+        "results": [
+            {"system": "ours (ours)", "figures": {"requests_count": 10}},
+            {"system": "theirs", "status": "failed", "error": "gave up after 31 s of 429s",
+             "figures": {"requests_count": 4}, "notes": ["backs off for 31 s at most"],
+             "details": {"requests_by_endpoint": {"GET /team": 1}}},
+        ],
+        "headline": {"requests_count": 10},
+        "notes": ["same workspace for both"],
+    }
+"""
+
+
+def test_a_failed_system_is_a_measured_outcome_with_its_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "sections"
+    folder.mkdir()
+    (folder / "fake_gave_up.py").write_text(FAILED_SYSTEM)
+    monkeypatch.setattr(tests.bench, "__path__", [*tests.bench.__path__, str(folder)])
+
+    report = runner.run_all("small", ["fake_gave_up"])
+
+    section = report["sections"][0]
+    assert section["status"] == "ok" and report_schema.report_error(report) is None
+    assert section["results"][1]["details"] == {"requests_by_endpoint": {"GET /team": 1}}
+    text = report_text(report)
+    assert "theirs [failed]" in text
+    assert "theirs: FAILED: gave up after 31 s of 429s" in text
+    assert "note: same workspace for both" in text
+    assert "note (theirs): backs off for 31 s at most" in text
+    assert "- theirs: FAILED: gave up after 31 s of 429s" in report_markdown(report)
+    _, chart = runner.write_outputs(report, tmp_path / "results")
+    assert chart is not None and chart.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"by_endpoint": {}}, "'by_endpoint' was unexpected"),  # keys beyond the schema's
+        ({"notes": "one string"}, "notes"),
+    ],
+)
+def test_schema_rejects_undocumented_section_keys(change: dict, where: str) -> None:
+    section = {
+        "section": "x", "title": "x", "parameters": {}, "headline": {},
+        "results": [{"system": "a", "figures": {"requests_count": 3}}],
+    }  # fmt: skip
+    problem = report_schema.section_error({**section, **change})
+    assert problem is not None and where in problem
+
+
+def test_schema_ties_a_result_error_to_status_failed() -> None:
+    result = {"system": "a", "figures": {}, "status": "failed"}
+    section = {"section": "x", "title": "x", "parameters": {}, "headline": {}, "results": [result]}
+    assert "'error' is a required property" in str(report_schema.section_error(section))
+    result["error"] = "gave up"
+    assert report_schema.section_error(section) is None
+    result["status"] = "ok"
+    assert report_schema.section_error(section) is not None  # an error on an ok result
