@@ -23,6 +23,19 @@ joined as (
         field_versions.has_value,
         field_versions.value_text,
         field_versions.value_json,
+        -- the decoded value only: a version whose raw value_json differs in embedded details alone
+        -- (a linked task's name, a user's avatar) has the same fingerprint as the one before
+        md5(concat_ws(
+            '|',
+            field_versions.has_value::text,
+            field_versions.value_text,
+            field_versions.value_number::text,
+            field_versions.value_boolean::text,
+            field_versions.value_datetime::text,
+            field_versions.value_option_ids::text,
+            field_versions.value_user_ids::text,
+            field_versions.value_task_ids::text
+        )) as value_fingerprint,
         field_versions.task_updated_at,
         field_versions.extras_row_id,
         field_versions.extracted_at,

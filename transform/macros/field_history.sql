@@ -1,0 +1,50 @@
+{#-
+    The rewrite window of fct_custom_field_values_daily on an incremental run, read from the
+    database at run time: {'window_start': 'YYYY-MM-DD', 'is_new_day': bool}. window_start =
+    least(today - lookback_days, last stored day + 1) (days in var time_zone); is_new_day: today
+    is later than the last stored day. none when the model is not built incrementally.
+-#}
+{% macro field_history_daily_window(lookback_days) -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set today = "(now() at time zone " ~ clickup_extras.field_history_time_zone() ~ ")::date" -%}
+    {%- set query -%}
+        select
+            least({{ today }} - {{ lookback_days | int }}, coalesce(max(date_day) + 1, {{ today }}))::text,
+            coalesce(max(date_day) < {{ today }}, true)
+        from {{ this }}
+    {%- endset -%}
+    {%- set row = run_query(query).rows[0] -%}
+    {{ return({'window_start': row[0], 'is_new_day': row[1]}) }}
+{%- endmacro %}
+
+
+{#- the time zone of the daily field history's days (var time_zone, else env CLICKUP_TIME_ZONE, else UTC) -#}
+{% macro field_history_time_zone() -%}
+    {{ clickup_extras.sql_literal(var('time_zone', none) or env_var('CLICKUP_TIME_ZONE', 'UTC')) }}
+{%- endmacro %}
+
+
+{#-
+    Pre-hook of fct_custom_field_values_daily: on an incremental run, delete the stored rows the
+    run rewrites (days from window_start, of every pair on a new day, else of the pairs that
+    changed since window_start). A no-op statement otherwise.
+-#}
+{% macro field_history_daily_delete_window(lookback_days) -%}
+    {%- set window = clickup_extras.field_history_daily_window(lookback_days) -%}
+    {%- if window is none -%}
+        select 1
+    {%- else -%}
+        delete from {{ this }} as stored
+        where
+            stored.date_day >= '{{ window.window_start }}'::date
+            {%- if not window.is_new_day %}
+            and (stored.task_id, stored.field_id) in (
+                select changes.task_id, changes.field_id
+                from {{ ref('fct_custom_field_changes') }} as changes
+                where changes.valid_from >= ('{{ window.window_start }}'::timestamp at time zone {{ clickup_extras.field_history_time_zone() }})
+            )
+            {%- endif %}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,139 @@
+{#-
+    One row per (task_id, field_id, date_day) on which the field is on the task at the end of the
+    day, from the day of the pair's first change to today (days in var time_zone), with the value
+    in effect at the end of that day carried forward from fct_custom_field_changes.
+
+    Incremental over a bounded lookback: each run rewrites the days from
+    window_start = least(today - var field_history_daily_lookback_days, last stored day + 1)
+    to today, for the pairs that changed on or after window_start, and for every pair when a new
+    day has begun since the last run (that adds the day's carried-forward rows). Changes that land
+    later than the lookback need a --full-refresh to reach the days before the window.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ clickup_extras.field_history_daily_delete_window(var('field_history_daily_lookback_days', 3)) }}",
+        post_hook=[
+            "create index if not exists {{ this.identifier }}__pair_day on {{ this }} (task_id, field_id, date_day)",
+            "create index if not exists {{ this.identifier }}__day on {{ this }} (date_day)",
+        ],
+    )
+}}
+
+{%- set time_zone = clickup_extras.field_history_time_zone() %}
+{%- set window = clickup_extras.field_history_daily_window(var('field_history_daily_lookback_days', 3)) %}
+
+with
+
+calendar as (
+
+    select
+        (now() at time zone {{ time_zone }})::date as today,
+        {%- if window is not none %}
+        '{{ window.window_start }}'::date as window_start,
+        {{ 'true' if window.is_new_day else 'false' }} as is_new_day
+        {%- else %}
+        null::date as window_start,
+        false as is_new_day
+        {%- endif %}
+
+),
+
+changes as (
+
+    select
+        change_id,
+        task_id,
+        field_id,
+        field_name,
+        field_type,
+        has_value_after,
+        value_after_text,
+        value_after_json,
+        is_deletion,
+        valid_from,
+        valid_to,
+        (valid_from at time zone {{ time_zone }})::date as valid_from_day,
+        (valid_to at time zone {{ time_zone }})::date as valid_to_day
+    from {{ ref('fct_custom_field_changes') }}
+
+),
+
+{% if window is not none -%}
+-- pairs whose days inside the window may differ from what is stored
+window_pairs as (
+
+    select distinct
+        changes.task_id,
+        changes.field_id
+    from changes
+    cross join calendar
+    where
+        calendar.is_new_day
+        or changes.valid_from >= (calendar.window_start::timestamp at time zone {{ time_zone }})
+
+),
+
+{% endif -%}
+
+-- the changes in effect at the end of at least one day (of the window)
+effective_changes as (
+
+    select changes.*
+    from changes
+    cross join calendar
+    {%- if window is not none %}
+    inner join window_pairs
+        on
+            changes.task_id = window_pairs.task_id
+            and changes.field_id = window_pairs.field_id
+    {%- endif %}
+    where
+        not changes.is_deletion
+        and (changes.valid_to_day is null or changes.valid_to_day > changes.valid_from_day)
+        {%- if window is not none %}
+        and (changes.valid_to_day is null or changes.valid_to_day > calendar.window_start)
+        {%- endif %}
+
+),
+
+days as (
+
+    select
+        effective_changes.*,
+        day_series.date_day::date as date_day
+    from effective_changes
+    cross join calendar
+    cross join lateral generate_series(
+        {%- if window is not none %}
+        greatest(effective_changes.valid_from_day, calendar.window_start),
+        {%- else %}
+        effective_changes.valid_from_day,
+        {%- endif %}
+        coalesce(effective_changes.valid_to_day - 1, calendar.today),
+        interval '1 day'
+    ) as day_series (date_day)
+
+),
+
+final as (
+
+    select
+        date_day,
+        task_id,
+        field_id,
+        field_name,
+        field_type,
+        has_value_after as has_value,
+        value_after_text as value_text,
+        value_after_json as value_json,
+        change_id,
+        valid_from as value_changed_at,
+        valid_from_day = date_day as is_changed_on_day
+    from days
+
+)
+
+select * from final
