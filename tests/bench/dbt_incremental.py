@@ -34,6 +34,7 @@ import typing as t
 from pathlib import Path
 
 import psycopg
+from singer_sdk.singerlib.json import serialize_json
 
 from orchestrate.database_url import libpq_environment
 from orchestrate.embedded_postgres import throwaway_database
@@ -94,7 +95,7 @@ def _create_landing_tables(url: str, work: Path) -> None:
     ]
     lines.append({"type": "STATE", "value": {"bookmarks": {}}})
     messages = work / "landing.jsonl"
-    messages.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    messages.write_text("\n".join(serialize_json(line) for line in lines) + "\n")
     config = work / "target.json"
     config.write_text(json.dumps({"database_url": url, "schema": SCHEMA}))
     with messages.open("rb") as stdin:
@@ -139,22 +140,26 @@ def _synthesise(url: str, rows: int) -> int:
             "task_date_updated": "series.version_at",
             "_extras_extracted_at": "series.version_at",
             "_extras_loaded_at": "series.version_at",
-            "_extras_batch_id": "'bench-' || series.version_n",
+            "_extras_batch_id": "md5('bench-' || series.version_n)::uuid",
             "_extras_record_hash": "md5(series.task_n || '|' || template.field_id || '|' || series.version_n)",
             "_extras_deleted_at": "null",
         }
         select_list = _version_rows_sql(columns, "template", overrides)
         quoted = ", ".join(f'"{c}"' for c in columns)
+        # one real record of each field, as the target stored it, is the template of its versions
+        connection.execute(
+            f"""
+            create temporary table templates as
+            select distinct on (field_id) *, dense_rank() over (order by field_id) - 1 as slot
+            from "{SCHEMA}".task_custom_field_values
+            order by field_id
+            """
+        )
         connection.execute(f'truncate "{SCHEMA}".task_custom_field_values')
         connection.execute(
             f"""
             insert into "{SCHEMA}".task_custom_field_values ({quoted})
-            with templates as (
-                select distinct on (field_id) *, dense_rank() over (order by field_id) - 1 as slot
-                from (select * from "{SCHEMA}".task_custom_field_values__current) as t
-                order by field_id
-            ),
-            series as (
+            with series as (
                 select
                     task_n,
                     slot,
@@ -190,7 +195,7 @@ def _change(url: str, history_rows: int) -> int:
             "task_date_updated": "now()",
             "_extras_extracted_at": "now()",
             "_extras_loaded_at": "now()",
-            "_extras_batch_id": "'bench-change'",
+            "_extras_batch_id": "md5('bench-change')::uuid",
             "_extras_record_hash": "md5(latest._extras_record_hash || 'changed')",
         }
         select_list = _version_rows_sql(columns, "latest", overrides)
@@ -241,13 +246,15 @@ def _dbt_build(url: str, work: Path, *extra: str) -> dict[str, t.Any]:
         raise SystemExit("dbt build failed:\n" + "\n".join(result.stdout.splitlines()[-25:]))
     run_results = json.loads((work / "target" / "run_results.json").read_text())
     rows_written = 0
+    marts_time = 0.0
     for node in run_results["results"]:
-        message = str(node.get("adapter_response", {}).get("rows_affected", 0) or 0)
         if node["unique_id"].split(".")[-1] in MODELS:
-            rows_written += int(message)
+            rows_written += int(node.get("adapter_response", {}).get("rows_affected", 0) or 0)
+            marts_time += float(node["execution_time"])
     return {
         "wall_time_s": round(wall, 2),
         "build_time_s": round(float(run_results["elapsed_time"]), 2),
+        "marts_time_s": round(marts_time, 2),
         "rows_written": rows_written,
     }
 
@@ -278,13 +285,14 @@ def measure(size: str) -> dict[str, t.Any]:
         _log("dbt build --full-refresh")
         full = _dbt_build(url, work, "--full-refresh")
         full_rows = _table_rows(url)
-        _log(f"full refresh: {full['build_time_s']} s build, {full['wall_time_s']} s wall; {full_rows}")
+        _log(f"full refresh: {full['build_time_s']} s build ({full['marts_time_s']} s marts), {full['wall_time_s']} s wall; {full_rows}")
         changed = _change(url, landed)
         _log(f"appended {changed:,} new versions ({CHANGED_PCT}%); dbt build (incremental)")
         incremental = _dbt_build(url, work)
         incremental_rows = _table_rows(url)
         _log(
-            f"incremental: {incremental['build_time_s']} s build, {incremental['wall_time_s']} s wall;"
+            f"incremental: {incremental['build_time_s']} s build ({incremental['marts_time_s']} s marts),"
+            f" {incremental['wall_time_s']} s wall;"
             f" {incremental_rows}"
         )
     ratio = full["build_time_s"] / max(incremental["build_time_s"], 0.01)
@@ -304,6 +312,7 @@ def measure(size: str) -> dict[str, t.Any]:
                 "system": "dbt full refresh",
                 "figures": {
                     "build_time_s": full["build_time_s"],
+                    "marts_time_s": full["marts_time_s"],
                     "wall_time_s": full["wall_time_s"],
                     "rows_written_count": full["rows_written"],
                     "changes_rows_count": full_rows["fct_custom_field_changes"],
@@ -314,6 +323,7 @@ def measure(size: str) -> dict[str, t.Any]:
                 "system": "dbt incremental",
                 "figures": {
                     "build_time_s": incremental["build_time_s"],
+                    "marts_time_s": incremental["marts_time_s"],
                     "wall_time_s": incremental["wall_time_s"],
                     "rows_written_count": incremental["rows_written"],
                     "changes_rows_count": incremental_rows["fct_custom_field_changes"],
@@ -323,6 +333,9 @@ def measure(size: str) -> dict[str, t.Any]:
         ],
         "headline": {
             "incremental_speedup_ratio": round(ratio, 1),
+            "marts_time_speedup_ratio": round(
+                full["marts_time_s"] / max(incremental["marts_time_s"], 0.01), 1
+            ),
             "wall_time_speedup_ratio": round(
                 full["wall_time_s"] / max(incremental["wall_time_s"], 0.01), 1
             ),

@@ -1,8 +1,9 @@
 {#-
     The rewrite window of fct_custom_field_values_daily on an incremental run, read from the
-    database at run time: {'window_start': 'YYYY-MM-DD', 'is_new_day': bool}. window_start =
-    least(today - lookback_days, last stored day + 1) (days in var time_zone); is_new_day: today
-    is later than the last stored day. none when the model is not built incrementally.
+    database at run time: {'window_start': 'YYYY-MM-DD', 'is_new_day': bool, 'watermark': text}.
+    window_start = least(today - lookback_days, last stored day + 1) (days in var time_zone);
+    is_new_day: today is later than the last stored day; watermark: the latest loaded_at of the
+    changes the stored rows show (null when empty). none when the model is not built incrementally.
 -#}
 {% macro field_history_daily_window(lookback_days) -%}
     {%- if not execute or not is_incremental() -%}
@@ -12,11 +13,12 @@
     {%- set query -%}
         select
             least({{ today }} - {{ lookback_days | int }}, coalesce(max(date_day) + 1, {{ today }}))::text,
-            coalesce(max(date_day) < {{ today }}, true)
+            coalesce(max(date_day) < {{ today }}, true),
+            max(value_loaded_at)::text
         from {{ this }}
     {%- endset -%}
     {%- set row = run_query(query).rows[0] -%}
-    {{ return({'window_start': row[0], 'is_new_day': row[1]}) }}
+    {{ return({'window_start': row[0], 'is_new_day': row[1], 'watermark': row[2]}) }}
 {%- endmacro %}
 
 
@@ -27,9 +29,22 @@
 
 
 {#-
+    The (task_id, field_id) pairs an incremental run of fct_custom_field_values_daily rewrites from
+    window_start: every pair on a new day, else those with a change that arrived after the watermark
+    (`changes` is the alias of fct_custom_field_changes in the calling query).
+-#}
+{% macro field_history_daily_changed_pairs(window, changes='changes') -%}
+    {%- if window.is_new_day or window.watermark is none -%}
+        true
+    {%- else -%}
+        {{ changes }}.loaded_at > '{{ window.watermark }}'::timestamptz
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
     Pre-hook of fct_custom_field_values_daily: on an incremental run, delete the stored rows the
-    run rewrites (days from window_start, of every pair on a new day, else of the pairs that
-    changed since window_start). A no-op statement otherwise.
+    run rewrites (days from window_start of the pairs it rewrites). A no-op statement otherwise.
 -#}
 {% macro field_history_daily_delete_window(lookback_days) -%}
     {%- set window = clickup_extras.field_history_daily_window(lookback_days) -%}
@@ -39,11 +54,11 @@
         delete from {{ this }} as stored
         where
             stored.date_day >= '{{ window.window_start }}'::date
-            {%- if not window.is_new_day %}
+            {%- if not window.is_new_day and window.watermark is not none %}
             and (stored.task_id, stored.field_id) in (
                 select changes.task_id, changes.field_id
                 from {{ ref('fct_custom_field_changes') }} as changes
-                where changes.valid_from >= ('{{ window.window_start }}'::timestamp at time zone {{ clickup_extras.field_history_time_zone() }})
+                where {{ clickup_extras.field_history_daily_changed_pairs(window) }}
             )
             {%- endif %}
     {%- endif -%}

@@ -39,6 +39,7 @@ joined as (
         field_versions.task_updated_at,
         field_versions.extras_row_id,
         field_versions.extracted_at,
+        field_versions.loaded_at,
         field_versions.deleted_at
     from field_versions
     left join definitions

@@ -21,7 +21,7 @@
         on_schema_change='append_new_columns',
         post_hook=[
             "create index if not exists {{ this.identifier }}__pair on {{ this }} (task_id, field_id)",
-            "create index if not exists {{ this.identifier }}__valid_from on {{ this }} (valid_from)",
+            "create index if not exists {{ this.identifier }}__loaded_at on {{ this }} (loaded_at)",
             "create index if not exists {{ this.identifier }}__row_mark on {{ this }} (pair_last_extras_row_id)",
             "create index if not exists {{ this.identifier }}__delivery_mark on {{ this }} (pair_last_delivery_id)",
         ],
@@ -102,6 +102,7 @@ polled as (
         field_type,
         extras_row_id,
         extracted_at,
+        loaded_at,
         deleted_at is not null as is_deletion,
         coalesce(task_updated_at, extracted_at) as observed_at,
         lag(coalesce(task_updated_at, extracted_at)) over pair_versions as previous_observed_at,
@@ -132,6 +133,7 @@ webhook_items as (
         webhook_reports.changed_by_username,
         webhook_reports.value_before_json,
         webhook_reports.value_after_json,
+        webhook_reports.first_received_at,
         coalesce(definitions.field_type, webhook_reports.custom_field ->> 'type') as field_type,
         coalesce(definitions.field_name, webhook_reports.custom_field ->> 'name') as field_name,
         coalesce(definitions.options, webhook_reports.custom_field -> 'type_config' -> 'options') as options,
@@ -192,6 +194,7 @@ polled_changes as (
         polled.is_deletion,
         polled.extras_row_id,
         polled.extracted_at,
+        polled.loaded_at,
         1 as source_rank,
         polled.extras_row_id::numeric as source_order
     from polled
@@ -251,6 +254,7 @@ webhook_changes as (
         false as is_deletion,
         polled.extras_row_id,
         polled.extracted_at,
+        greatest(items_matched.first_received_at, polled.loaded_at) as loaded_at,
         0 as source_rank,
         items_matched.history_item_id::numeric as source_order
     from items_matched
@@ -357,6 +361,7 @@ final as (
         sequenced.history_item_id,
         sequenced.extras_row_id,
         sequenced.extracted_at,
+        sequenced.loaded_at,
         pair_marks.pair_last_extras_row_id,
         pair_marks.pair_last_delivery_id
     from sequenced

@@ -5,9 +5,10 @@
 
     Incremental over a bounded lookback: each run rewrites the days from
     window_start = least(today - var field_history_daily_lookback_days, last stored day + 1)
-    to today, for the pairs that changed on or after window_start, and for every pair when a new
-    day has begun since the last run (that adds the day's carried-forward rows). Changes that land
-    later than the lookback need a --full-refresh to reach the days before the window.
+    to today, for the pairs with a change that arrived (loaded_at) after the latest one the stored
+    rows show, and for every pair when a new day has begun since the last run (that adds the day's
+    carried-forward rows). The pre-hook deletes exactly those rows first. A change dated before
+    the window (a very late load) reaches the days before the window only with --full-refresh.
 -#}
 {{
     config(
@@ -18,6 +19,7 @@
         post_hook=[
             "create index if not exists {{ this.identifier }}__pair_day on {{ this }} (task_id, field_id, date_day)",
             "create index if not exists {{ this.identifier }}__day on {{ this }} (date_day)",
+            "create index if not exists {{ this.identifier }}__loaded_at on {{ this }} (value_loaded_at)",
         ],
     )
 }}
@@ -32,11 +34,9 @@ calendar as (
     select
         (now() at time zone {{ time_zone }})::date as today,
         {%- if window is not none %}
-        '{{ window.window_start }}'::date as window_start,
-        {{ 'true' if window.is_new_day else 'false' }} as is_new_day
+        '{{ window.window_start }}'::date as window_start
         {%- else %}
-        null::date as window_start,
-        false as is_new_day
+        null::date as window_start
         {%- endif %}
 
 ),
@@ -55,6 +55,7 @@ changes as (
         is_deletion,
         valid_from,
         valid_to,
+        loaded_at,
         (valid_from at time zone {{ time_zone }})::date as valid_from_day,
         (valid_to at time zone {{ time_zone }})::date as valid_to_day
     from {{ ref('fct_custom_field_changes') }}
@@ -69,10 +70,7 @@ window_pairs as (
         changes.task_id,
         changes.field_id
     from changes
-    cross join calendar
-    where
-        calendar.is_new_day
-        or changes.valid_from >= (calendar.window_start::timestamp at time zone {{ time_zone }})
+    where {{ clickup_extras.field_history_daily_changed_pairs(window) }}
 
 ),
 
@@ -131,7 +129,8 @@ final as (
         value_after_json as value_json,
         change_id,
         valid_from as value_changed_at,
-        valid_from_day = date_day as is_changed_on_day
+        valid_from_day = date_day as is_changed_on_day,
+        loaded_at as value_loaded_at
     from days
 
 )
