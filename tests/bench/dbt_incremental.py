@@ -191,7 +191,7 @@ def _change(url: str, history_rows: int) -> int:
     with psycopg.connect(url, autocommit=True) as connection:
         columns = _columns(connection, "task_custom_field_values")
         overrides = {
-            "value_text": "'changed ' || latest.task_id",
+            "value_text": "'changed at ' || now()::text",
             "task_date_updated": "now()",
             "_extras_extracted_at": "now()",
             "_extras_loaded_at": "now()",
@@ -263,7 +263,10 @@ def _table_rows(url: str) -> dict[str, int]:
     with psycopg.connect(url) as connection:
         return {
             model: int(
-                (connection.execute(f"select count(*) from bench_analytics.{model}").fetchone() or (0,))[0]
+                (
+                    connection.execute(f"select count(*) from bench_analytics.{model}").fetchone()
+                    or (0,)
+                )[0]
             )
             for model in MODELS
         }
@@ -274,7 +277,10 @@ def measure(size: str) -> dict[str, t.Any]:
     if size not in SIZES:
         raise SystemExit(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
     history_rows = SIZES[size]
-    with tempfile.TemporaryDirectory(prefix="dbtinc") as tmp, throwaway_database("dbtb") as (url, _):
+    with (
+        tempfile.TemporaryDirectory(prefix="dbtinc") as tmp,
+        throwaway_database("dbtb") as (url, _),
+    ):
         work = Path(tmp)
         _log("creating the landing tables with target-extras")
         _create_landing_tables(url, work)
@@ -285,7 +291,10 @@ def measure(size: str) -> dict[str, t.Any]:
         _log("dbt build --full-refresh")
         full = _dbt_build(url, work, "--full-refresh")
         full_rows = _table_rows(url)
-        _log(f"full refresh: {full['build_time_s']} s build ({full['marts_time_s']} s marts), {full['wall_time_s']} s wall; {full_rows}")
+        _log(
+            f"full refresh: {full['build_time_s']} s build ({full['marts_time_s']} s marts),"
+            f" {full['wall_time_s']} s wall; {full_rows}"
+        )
         changed = _change(url, landed)
         _log(f"appended {changed:,} new versions ({CHANGED_PCT}%); dbt build (incremental)")
         incremental = _dbt_build(url, work)

@@ -130,14 +130,17 @@ def run_scenario(
         for n in range(mutations):
             kinds = ["clear_custom_field"] if n % 5 == 4 else ["set_custom_field"]
             if n % 4 == 3:
-                kinds = ["rename_task"]  # the task's date_updated moves on; the field change's does not
+                # the task's date_updated moves on, the time of its last field change does not
+                kinds = ["rename_task"]
             applied = sandbox.mutate(1, seed=100 + n, kinds=kinds)["applied"]
             export = sandbox.export()
             for change in applied:
                 if "field_id" not in change:
                     continue
                 task = task_by_id(export)[change["task_id"]]
-                before = task_by_id(scenario.final)[change["task_id"]].get("custom_field_values", {})
+                before = task_by_id(scenario.final)[change["task_id"]].get(
+                    "custom_field_values", {}
+                )
                 after = task.get("custom_field_values", {})
                 if before.get(change["field_id"]) == after.get(change["field_id"]):
                     continue  # the sandbox drew the value the field had: no change, no webhook

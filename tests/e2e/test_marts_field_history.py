@@ -33,7 +33,9 @@ MUTATIONS = 36
 
 
 @pytest.fixture(scope="module")
-def scenario(postgres_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
+def scenario(
+    postgres_server_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Scenario]:
     name = f"e2e_fh_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(postgres_server_url, autocommit=True) as connection:
         connection.execute(f'create database "{name}"')
@@ -248,6 +250,8 @@ def test_incremental_build_equals_full_refresh(scenario: Scenario, tmp_path: Pat
             """,
         )[0]
         if only_incremental or only_full:
-            mismatches.append(f"{table}: {only_incremental} rows only incremental, {only_full} only full")
+            mismatches.append(
+                f"{table}: {only_incremental} rows only incremental, {only_full} only full"
+            )
         assert rows > 0 or table != "fct_custom_field_changes"
     assert not mismatches, "\n".join(mismatches)

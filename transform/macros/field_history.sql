@@ -55,10 +55,26 @@
         where
             stored.date_day >= '{{ window.window_start }}'::date
             {%- if not window.is_new_day and window.watermark is not none %}
-            and (stored.task_id, stored.field_id) in (
-                select changes.task_id, changes.field_id
-                from {{ ref('fct_custom_field_changes') }} as changes
-                where {{ clickup_extras.field_history_daily_changed_pairs(window) }}
+            -- row by row through the (task_id, field_id, date_day) index: offset 0 keeps the
+            -- lookup apart, so PostgreSQL does not scan the whole table for a few pairs
+            and stored.ctid in (
+                select pair_rows.ctid
+                from (
+                    select distinct
+                        changes.task_id,
+                        changes.field_id
+                    from {{ ref('fct_custom_field_changes') }} as changes
+                    where {{ clickup_extras.field_history_daily_changed_pairs(window) }}
+                ) as pairs
+                cross join lateral (
+                    select daily.ctid
+                    from {{ this }} as daily
+                    where
+                        daily.task_id = pairs.task_id
+                        and daily.field_id = pairs.field_id
+                        and daily.date_day >= '{{ window.window_start }}'::date
+                    offset 0
+                ) as pair_rows
             )
             {%- endif %}
     {%- endif -%}

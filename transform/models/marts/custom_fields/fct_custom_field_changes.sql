@@ -22,31 +22,29 @@
         post_hook=[
             "create index if not exists {{ this.identifier }}__pair on {{ this }} (task_id, field_id)",
             "create index if not exists {{ this.identifier }}__loaded_at on {{ this }} (loaded_at)",
-            "create index if not exists {{ this.identifier }}__row_mark on {{ this }} (pair_last_extras_row_id)",
-            "create index if not exists {{ this.identifier }}__delivery_mark on {{ this }} (pair_last_delivery_id)",
         ],
     )
 }}
 
+{#- the watermarks, read at run time as literals (so the planner sees how few rows are new) -#}
+{%- set marks = {'extras_row_id': 0, 'delivery_id': 0} %}
+{%- if execute and is_incremental() %}
+{%- set row = run_query(
+    'select coalesce(max(pair_last_extras_row_id), 0), coalesce(max(pair_last_delivery_id), 0) from ' ~ this
+).rows[0] %}
+{%- set marks = {'extras_row_id': row[0] | int, 'delivery_id': row[1] | int} %}
+{%- endif %}
+
 with
 
 {% if is_incremental() -%}
-watermarks as (
-
-    select
-        coalesce(max(pair_last_extras_row_id), 0) as extras_row_id,
-        coalesce(max(pair_last_delivery_id), 0) as delivery_id
-    from {{ this }}
-
-),
-
 affected_pairs as (
 
     select
         history.task_id,
         history.field_id
-    from {{ ref('int_custom_field_versions_joined') }} as history
-    where history.extras_row_id > (select watermarks.extras_row_id from watermarks)
+    from {{ ref('int_custom_field_versions_fingerprinted') }} as history
+    where history.extras_row_id > {{ marks.extras_row_id }}
 
     union
 
@@ -56,7 +54,7 @@ affected_pairs as (
     from {{ ref('fct_webhook_events') }} as webhook_events
     where
         webhook_events.field = 'custom_field'
-        and webhook_events.last_delivery_id > (select watermarks.delivery_id from watermarks)
+        and webhook_events.last_delivery_id > {{ marks.delivery_id }}
 
 ),
 
@@ -64,9 +62,21 @@ affected_pairs as (
 
 field_versions as (
 
-    select * from {{ ref('int_custom_field_versions_joined') }}
     {%- if is_incremental() %}
-    where (task_id, field_id) in (select affected_pairs.task_id, affected_pairs.field_id from affected_pairs)
+    -- the affected pairs' versions, pair by pair through the landing table's (task_id, field_id)
+    -- index (offset 0 keeps the subquery apart, so PostgreSQL does not fall back to a full scan)
+    select pair_versions.*
+    from affected_pairs
+    cross join lateral (
+        select versions.*
+        from {{ ref('int_custom_field_versions_fingerprinted') }} as versions
+        where
+            versions.task_id = affected_pairs.task_id
+            and versions.field_id = affected_pairs.field_id
+        offset 0
+    ) as pair_versions
+    {%- else %}
+    select * from {{ ref('int_custom_field_versions_fingerprinted') }}
     {%- endif %}
 
 ),
@@ -92,32 +102,55 @@ definitions as (
 
 ),
 
+-- the current definitions as one jsonb object keyed by field_id: a lookup per version row that
+-- stays cheap for any number of rows (a join here is planned as a nested loop per row)
+definition_map as (
+
+    select coalesce(
+        jsonb_object_agg(field_id, jsonb_build_object('name', field_name, 'type', field_type)),
+        '{}'::jsonb
+    ) as by_field_id
+    from definitions
+
+),
+
 -- polled versions with the observation window they close and whether they change the value
 polled as (
 
     select
-        task_id,
-        field_id,
-        field_name,
-        field_type,
-        extras_row_id,
-        extracted_at,
-        loaded_at,
-        deleted_at is not null as is_deletion,
-        coalesce(task_updated_at, extracted_at) as observed_at,
-        lag(coalesce(task_updated_at, extracted_at)) over pair_versions as previous_observed_at,
-        case when deleted_at is null then coalesce(has_value, false) else false end as has_value_after,
-        case when deleted_at is null then value_text end as value_after_text,
-        case when deleted_at is null then value_json end as value_after_json,
-        lag(deleted_at is not null) over pair_versions as previous_is_deletion,
-        lag(case when deleted_at is null then coalesce(has_value, false) else false end)
+        field_versions.task_id,
+        field_versions.field_id,
+        -- the current definition names the field; the version's own copy covers unseen definitions
+        coalesce(
+            definition_map.by_field_id -> field_versions.field_id ->> 'name', field_versions.field_name
+        ) as field_name,
+        coalesce(
+            definition_map.by_field_id -> field_versions.field_id ->> 'type', field_versions.field_type
+        ) as field_type,
+        field_versions.extras_row_id,
+        field_versions.extracted_at,
+        field_versions.loaded_at,
+        field_versions.deleted_at is not null as is_deletion,
+        coalesce(field_versions.task_updated_at, field_versions.extracted_at) as observed_at,
+        lag(coalesce(field_versions.task_updated_at, field_versions.extracted_at))
+            over pair_versions as previous_observed_at,
+        field_versions.deleted_at is null and coalesce(field_versions.has_value, false) as has_value_after,
+        case when field_versions.deleted_at is null then field_versions.value_text end as value_after_text,
+        case when field_versions.deleted_at is null then field_versions.value_json end as value_after_json,
+        lag(field_versions.deleted_at is not null) over pair_versions as previous_is_deletion,
+        lag(field_versions.deleted_at is null and coalesce(field_versions.has_value, false))
             over pair_versions as previous_has_value,
-        value_fingerprint,
-        lag(value_fingerprint) over pair_versions as previous_value_fingerprint,
+        field_versions.value_fingerprint,
+        lag(field_versions.value_fingerprint) over pair_versions as previous_value_fingerprint,
         row_number() over pair_versions as poll_number,
-        max(extras_row_id) over (partition by task_id, field_id) as pair_last_extras_row_id
+        max(field_versions.extras_row_id)
+            over (partition by field_versions.task_id, field_versions.field_id) as pair_last_extras_row_id
     from field_versions
-    window pair_versions as (partition by task_id, field_id order by extras_row_id)
+    cross join definition_map
+    window pair_versions as (
+        partition by field_versions.task_id, field_versions.field_id
+        order by field_versions.extras_row_id
+    )
 
 ),
 

@@ -41,9 +41,21 @@ calendar as (
 
 ),
 
-changes as (
+{% if window is not none -%}
+-- pairs whose days inside the window may differ from what is stored
+window_pairs as (
 
-    select
+    select distinct
+        changes.task_id,
+        changes.field_id
+    from {{ ref('fct_custom_field_changes') }} as changes
+    where {{ clickup_extras.field_history_daily_changed_pairs(window) }}
+
+),
+
+{% endif -%}
+
+{% set change_columns %}
         change_id,
         task_id,
         field_id,
@@ -58,23 +70,29 @@ changes as (
         loaded_at,
         (valid_from at time zone {{ time_zone }})::date as valid_from_day,
         (valid_to at time zone {{ time_zone }})::date as valid_to_day
+{%- endset %}
+
+changes as (
+
+    {%- if window is not none %}
+    -- the rewritten pairs' changes, pair by pair through the (task_id, field_id) index (offset 0
+    -- keeps the subquery apart, so PostgreSQL does not fall back to a full scan)
+    select pair_changes.*
+    from window_pairs
+    cross join lateral (
+        select {{ change_columns }}
+        from {{ ref('fct_custom_field_changes') }} as pair_change
+        where
+            pair_change.task_id = window_pairs.task_id
+            and pair_change.field_id = window_pairs.field_id
+        offset 0
+    ) as pair_changes
+    {%- else %}
+    select {{ change_columns }}
     from {{ ref('fct_custom_field_changes') }}
+    {%- endif %}
 
 ),
-
-{% if window is not none -%}
--- pairs whose days inside the window may differ from what is stored
-window_pairs as (
-
-    select distinct
-        changes.task_id,
-        changes.field_id
-    from changes
-    where {{ clickup_extras.field_history_daily_changed_pairs(window) }}
-
-),
-
-{% endif -%}
 
 -- the changes in effect at the end of at least one day (of the window)
 effective_changes as (
@@ -82,12 +100,6 @@ effective_changes as (
     select changes.*
     from changes
     cross join calendar
-    {%- if window is not none %}
-    inner join window_pairs
-        on
-            changes.task_id = window_pairs.task_id
-            and changes.field_id = window_pairs.field_id
-    {%- endif %}
     where
         not changes.is_deletion
         and (changes.valid_to_day is null or changes.valid_to_day > changes.valid_from_day)
