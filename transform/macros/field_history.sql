@@ -52,30 +52,34 @@
         select 1
     {%- else -%}
         delete from {{ this }} as stored
+        {%- if not window.is_new_day and window.watermark is not none %}
+        using (
+            select distinct
+                changes.task_id,
+                changes.field_id
+            from {{ ref('fct_custom_field_changes') }} as changes
+            where {{ clickup_extras.field_history_daily_changed_pairs(window) }}
+        ) as pairs
+        {%- endif %}
         where
             stored.date_day >= '{{ window.window_start }}'::date
             {%- if not window.is_new_day and window.watermark is not none %}
-            -- row by row through the (task_id, field_id, date_day) index: offset 0 keeps the
-            -- lookup apart, so PostgreSQL does not scan the whole table for a few pairs
-            and stored.ctid in (
-                select pair_rows.ctid
-                from (
-                    select distinct
-                        changes.task_id,
-                        changes.field_id
-                    from {{ ref('fct_custom_field_changes') }} as changes
-                    where {{ clickup_extras.field_history_daily_changed_pairs(window) }}
-                ) as pairs
-                cross join lateral (
-                    select daily.ctid
-                    from {{ this }} as daily
-                    where
-                        daily.task_id = pairs.task_id
-                        and daily.field_id = pairs.field_id
-                        and daily.date_day >= '{{ window.window_start }}'::date
-                    offset 0
-                ) as pair_rows
-            )
+            and stored.task_id = pairs.task_id
+            and stored.field_id = pairs.field_id
             {%- endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    Post-hook of the large incremental marts: after a full build (first run or --full-refresh),
+    collect planner statistics at once, so the next incremental run's lookups of a few pairs are
+    planned as index lookups rather than scans (autovacuum would do it only later).
+-#}
+{% macro analyze_after_full_build() -%}
+    {%- if is_incremental() -%}
+        select 1
+    {%- else -%}
+        analyze {{ this }}
     {%- endif -%}
 {%- endmacro %}

@@ -22,6 +22,7 @@
         post_hook=[
             "create index if not exists {{ this.identifier }}__pair on {{ this }} (task_id, field_id)",
             "create index if not exists {{ this.identifier }}__loaded_at on {{ this }} (loaded_at)",
+            "{{ clickup_extras.analyze_after_full_build() }}",
         ],
     )
 }}

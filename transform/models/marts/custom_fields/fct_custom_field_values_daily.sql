@@ -20,6 +20,7 @@
             "create index if not exists {{ this.identifier }}__pair_day on {{ this }} (task_id, field_id, date_day)",
             "create index if not exists {{ this.identifier }}__day on {{ this }} (date_day)",
             "create index if not exists {{ this.identifier }}__loaded_at on {{ this }} (value_loaded_at)",
+            "{{ clickup_extras.analyze_after_full_build() }}",
         ],
     )
 }}

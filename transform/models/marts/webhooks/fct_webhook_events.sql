@@ -15,6 +15,7 @@
             "create index if not exists {{ this.identifier }}__event_key on {{ this }} (event_key)",
             "create index if not exists {{ this.identifier }}__last_delivery on {{ this }} (last_delivery_id)",
             "create index if not exists {{ this.identifier }}__task_field on {{ this }} (task_id, custom_field_id)",
+            "{{ clickup_extras.analyze_after_full_build() }}",
         ],
     )
 }}
