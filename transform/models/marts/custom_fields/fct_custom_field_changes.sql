@@ -89,7 +89,7 @@ webhook_reports as (
         field = 'custom_field'
         and custom_field_id is not null
         and task_id is not null
-        {%- if is_incremental() %}
+    {%- if is_incremental() %}
         and (task_id, custom_field_id) in (
             select affected_pairs.task_id, affected_pairs.field_id from affected_pairs
         )
@@ -107,10 +107,11 @@ definitions as (
 -- stays cheap for any number of rows (a join here is planned as a nested loop per row)
 definition_map as (
 
-    select coalesce(
-        jsonb_object_agg(field_id, jsonb_build_object('name', field_name, 'type', field_type)),
-        '{}'::jsonb
-    ) as by_field_id
+    select
+        coalesce(
+            jsonb_object_agg(field_id, jsonb_build_object('name', field_name, 'type', field_type)),
+            '{}'::jsonb
+        ) as by_field_id
     from definitions
 
 ),
@@ -197,11 +198,10 @@ items_matched as (
         ) = 1 as is_latest_in_window
     from webhook_items
     left join polled
-        on
-            webhook_items.task_id = polled.task_id
-            and webhook_items.field_id = polled.field_id
-            and webhook_items.changed_at <= polled.observed_at
-            and (polled.previous_observed_at is null or webhook_items.changed_at > polled.previous_observed_at)
+        on webhook_items.task_id = polled.task_id
+        and webhook_items.field_id = polled.field_id
+        and webhook_items.changed_at <= polled.observed_at
+        and (polled.previous_observed_at is null or webhook_items.changed_at > polled.previous_observed_at)
     where webhook_items.is_canonical_report
 
 ),
@@ -245,7 +245,7 @@ polled_changes as (
         and (
             polled.is_deletion
             or not exists (
-                select 1
+                select 1 as is_matched
                 from items_matched
                 where
                     items_matched.task_id = polled.task_id
@@ -269,8 +269,9 @@ webhook_changes as (
         items_matched.changed_by_user_id,
         items_matched.changed_by_username,
         {{ clickup_extras.webhook_value_is_set('items_matched.value_before_json') }} as webhook_had_value_before,
-        {{ clickup_extras.webhook_value_text('items_matched.value_before_json', 'items_matched.field_type', 'items_matched.options') }}
-            as webhook_value_before_text,
+        {{ clickup_extras.webhook_value_text(
+            'items_matched.value_before_json', 'items_matched.field_type', 'items_matched.options'
+        ) }} as webhook_value_before_text,
         items_matched.value_before_json as webhook_value_before_json,
         case
             when polled.extras_row_id is not null then polled.has_value_after
@@ -278,7 +279,9 @@ webhook_changes as (
         end as has_value_after,
         case
             when polled.extras_row_id is not null then polled.value_after_text
-            else {{ clickup_extras.webhook_value_text('items_matched.value_after_json', 'items_matched.field_type', 'items_matched.options') }}
+            else {{ clickup_extras.webhook_value_text(
+                'items_matched.value_after_json', 'items_matched.field_type', 'items_matched.options'
+            ) }}
         end as value_after_text,
         case
             when polled.extras_row_id is not null then polled.value_after_json
@@ -294,12 +297,11 @@ webhook_changes as (
     from items_matched
     -- the version the latest item of a window stands for (removals are kept as their own row)
     left join polled
-        on
-            items_matched.task_id = polled.task_id
-            and items_matched.field_id = polled.field_id
-            and items_matched.matched_extras_row_id = polled.extras_row_id
-            and items_matched.is_latest_in_window
-            and not items_matched.matched_is_deletion
+        on items_matched.task_id = polled.task_id
+        and items_matched.field_id = polled.field_id
+        and items_matched.matched_extras_row_id = polled.extras_row_id
+        and items_matched.is_latest_in_window
+        and not items_matched.matched_is_deletion
 
 ),
 
@@ -400,9 +402,8 @@ final as (
         pair_marks.pair_last_delivery_id
     from sequenced
     inner join pair_marks
-        on
-            sequenced.task_id = pair_marks.task_id
-            and sequenced.field_id = pair_marks.field_id
+        on sequenced.task_id = pair_marks.task_id
+        and sequenced.field_id = pair_marks.field_id
 
 )
 

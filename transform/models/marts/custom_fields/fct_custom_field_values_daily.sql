@@ -104,7 +104,7 @@ effective_changes as (
     where
         not changes.is_deletion
         and (changes.valid_to_day is null or changes.valid_to_day > changes.valid_from_day)
-        {%- if window is not none %}
+    {%- if window is not none %}
         and (changes.valid_to_day is null or changes.valid_to_day > calendar.window_start)
         {%- endif %}
 

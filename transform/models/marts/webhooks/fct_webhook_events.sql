@@ -166,13 +166,11 @@ new_events as (
         named_reports.event_delivery_id
     from report_counts
     inner join first_reports
-        on
-            report_counts.webhook_id = first_reports.webhook_id
-            and report_counts.event_key = first_reports.event_key
+        on report_counts.webhook_id = first_reports.webhook_id
+        and report_counts.event_key = first_reports.event_key
     inner join named_reports
-        on
-            report_counts.webhook_id = named_reports.webhook_id
-            and report_counts.event_key = named_reports.event_key
+        on report_counts.webhook_id = named_reports.webhook_id
+        and report_counts.event_key = named_reports.event_key
 
 ),
 
@@ -290,13 +288,11 @@ final as (
         best_named.event_delivery_id
     from folded
     inner join earliest
-        on
-            folded.webhook_id = earliest.webhook_id
-            and folded.event_key = earliest.event_key
+        on folded.webhook_id = earliest.webhook_id
+        and folded.event_key = earliest.event_key
     inner join best_named
-        on
-            folded.webhook_id = best_named.webhook_id
-            and folded.event_key = best_named.event_key
+        on folded.webhook_id = best_named.webhook_id
+        and folded.event_key = best_named.event_key
     window same_event as (partition by folded.event_key)
 
 )

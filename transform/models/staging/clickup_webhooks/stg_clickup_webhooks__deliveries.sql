@@ -13,18 +13,19 @@ source as (
     {%- if existing is not none or not execute %}
     select * from {{ deliveries }}
     {%- else %}
+    -- the receiver's column names, `event` included
     select
         null::bigint as delivery_id,
         null::timestamptz as received_at,
         null::text as webhook_id,
-        null::text as event,
+        null::text as event,  -- noqa: RF04
         null::text as task_id,
         null::text as list_id,
         null::text as folder_id,
         null::text as space_id,
         null::text as goal_id,
         null::text as key_result_id,
-        null::text [] as history_item_ids,
+        null::text[] as history_item_ids,
         null::jsonb as body,
         null::text as body_sha256,
         null::text as secret_id

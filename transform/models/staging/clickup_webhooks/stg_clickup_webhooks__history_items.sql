@@ -73,7 +73,9 @@ renamed as (
 
         ----------  timestamps (UTC)
         case
-            when (item ->> 'date') ~ '^[0-9]{1,15}(\.[0-9]+)?$' then {{ clickup_extras.ms_to_timestamp("item ->> 'date'") }}
+            when
+                (item ->> 'date') ~ '^[0-9]{1,15}(\.[0-9]+)?$'
+                then {{ clickup_extras.ms_to_timestamp("item ->> 'date'") }}
         end as changed_at,
         received_at
 
