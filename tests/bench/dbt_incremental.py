@@ -26,9 +26,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import typing as t
 from pathlib import Path
@@ -251,6 +251,7 @@ def _dbt_build(url: str, work: Path, *extra: str) -> dict[str, t.Any]:
         if node["unique_id"].split(".")[-1] in MODELS:
             rows_written += int(node.get("adapter_response", {}).get("rows_affected", 0) or 0)
             marts_time += float(node["execution_time"])
+            _log(f"  {node['unique_id'].split('.')[-1]}: {node['execution_time']:.2f} s")
     return {
         "wall_time_s": round(wall, 2),
         "build_time_s": round(float(run_results["elapsed_time"]), 2),
@@ -277,11 +278,11 @@ def measure(size: str) -> dict[str, t.Any]:
     if size not in SIZES:
         raise SystemExit(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
     history_rows = SIZES[size]
-    with (
-        tempfile.TemporaryDirectory(prefix="dbtinc") as tmp,
-        throwaway_database("dbtb") as (url, _),
-    ):
-        work = Path(tmp)
+    # dbt's target and logs are kept for inspection (.bench/ is ignored by git)
+    work = REPO_ROOT / ".bench" / "dbt_incremental" / size
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    with throwaway_database("dbtb") as (url, _):
         _log("creating the landing tables with target-extras")
         _create_landing_tables(url, work)
         _log(f"synthesising {history_rows:,} history rows")

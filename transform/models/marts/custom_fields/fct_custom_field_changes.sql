@@ -13,15 +13,15 @@
     Incremental: pairs with history rows or webhook deliveries past the stored watermarks
     (pair_last_extras_row_id, pair_last_delivery_id) are recomputed whole (delete+insert by pair).
 -#}
+{#- indexes: dbt names them uniquely and builds them with each new table (first and full builds) -#}
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['task_id', 'field_id'],
         on_schema_change='append_new_columns',
+        indexes=[{'columns': ['task_id', 'field_id']}, {'columns': ['loaded_at']}],
         post_hook=[
-            "create index if not exists {{ this.identifier }}__pair on {{ this }} (task_id, field_id)",
-            "create index if not exists {{ this.identifier }}__loaded_at on {{ this }} (loaded_at)",
             "{{ clickup_extras.analyze_after_full_build() }}",
         ],
     )

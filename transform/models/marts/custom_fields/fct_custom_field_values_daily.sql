@@ -10,16 +10,15 @@
     carried-forward rows). The pre-hook deletes exactly those rows first. A change dated before
     the window (a very late load) reaches the days before the window only with --full-refresh.
 -#}
+{#- indexes: dbt names them uniquely and builds them with each new table (first and full builds) -#}
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
         pre_hook="{{ clickup_extras.field_history_daily_delete_window(var('field_history_daily_lookback_days', 3)) }}",
+        indexes=[{'columns': ['task_id', 'field_id', 'date_day']}, {'columns': ['date_day']}, {'columns': ['value_loaded_at']}],
         post_hook=[
-            "create index if not exists {{ this.identifier }}__pair_day on {{ this }} (task_id, field_id, date_day)",
-            "create index if not exists {{ this.identifier }}__day on {{ this }} (date_day)",
-            "create index if not exists {{ this.identifier }}__loaded_at on {{ this }} (value_loaded_at)",
             "{{ clickup_extras.analyze_after_full_build() }}",
         ],
     )

@@ -5,16 +5,15 @@
     webhook's row of that key is rewritten, so reporting_webhook_count and is_canonical_report
     stay right); the result equals a full refresh (tested).
 -#}
+{#- indexes: dbt names them uniquely and builds them with each new table (first and full builds) -#}
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='event_key',
         on_schema_change='append_new_columns',
+        indexes=[{'columns': ['event_key']}, {'columns': ['last_delivery_id']}, {'columns': ['task_id', 'custom_field_id']}],
         post_hook=[
-            "create index if not exists {{ this.identifier }}__event_key on {{ this }} (event_key)",
-            "create index if not exists {{ this.identifier }}__last_delivery on {{ this }} (last_delivery_id)",
-            "create index if not exists {{ this.identifier }}__task_field on {{ this }} (task_id, custom_field_id)",
             "{{ clickup_extras.analyze_after_full_build() }}",
         ],
     )
