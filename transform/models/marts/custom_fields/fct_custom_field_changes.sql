@@ -229,6 +229,8 @@ polled_changes as (
         polled.extras_row_id,
         polled.extracted_at,
         polled.loaded_at,
+        polled.pair_last_extras_row_id,
+        null::bigint as pair_last_delivery_id,
         1 as source_rank,
         polled.extras_row_id::numeric as source_order
     from polled
@@ -292,6 +294,8 @@ webhook_changes as (
         polled.extras_row_id,
         polled.extracted_at,
         greatest(items_matched.first_received_at, polled.loaded_at) as loaded_at,
+        polled.pair_last_extras_row_id,
+        items_matched.pair_last_delivery_id,
         0 as source_rank,
         items_matched.history_item_id::numeric as source_order
     from items_matched
@@ -313,32 +317,6 @@ changes as (
 
 ),
 
-pair_marks as (
-
-    select
-        pairs.task_id,
-        pairs.field_id,
-        max(pairs.pair_last_extras_row_id) as pair_last_extras_row_id,
-        max(pairs.pair_last_delivery_id) as pair_last_delivery_id
-    from (
-        select
-            task_id,
-            field_id,
-            pair_last_extras_row_id,
-            null::bigint as pair_last_delivery_id
-        from polled
-        union all
-        select
-            task_id,
-            field_id,
-            null::bigint as pair_last_extras_row_id,
-            pair_last_delivery_id
-        from webhook_items
-    ) as pairs
-    group by pairs.task_id, pairs.field_id
-
-),
-
 sequenced as (
 
     select
@@ -348,12 +326,17 @@ sequenced as (
         lag(value_after_json) over pair_changes as previous_value_json,
         lead(changed_at) over pair_changes as next_changed_at,
         row_number() over pair_changes as version_number,
-        count(*) over (partition by task_id, field_id) as version_count
+        count(*) over whole_pair as version_count,
+        -- the marks travel on the rows that carry them (every pair keeps at least one of each kind)
+        max(pair_last_extras_row_id) over whole_pair as pair_last_extras_row_id_max,
+        max(pair_last_delivery_id) over whole_pair as pair_last_delivery_id_max
     from changes
-    window pair_changes as (
-        partition by task_id, field_id
-        order by changed_at, source_rank, source_order
-    )
+    window
+        pair_changes as (
+            partition by task_id, field_id
+            order by changed_at, source_rank, source_order
+        ),
+        whole_pair as (partition by task_id, field_id)
 
 ),
 
@@ -398,12 +381,9 @@ final as (
         sequenced.extras_row_id,
         sequenced.extracted_at,
         sequenced.loaded_at,
-        pair_marks.pair_last_extras_row_id,
-        pair_marks.pair_last_delivery_id
+        sequenced.pair_last_extras_row_id_max as pair_last_extras_row_id,
+        sequenced.pair_last_delivery_id_max as pair_last_delivery_id
     from sequenced
-    inner join pair_marks
-        on sequenced.task_id = pair_marks.task_id
-        and sequenced.field_id = pair_marks.field_id
 
 )
 
