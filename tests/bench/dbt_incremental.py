@@ -1,0 +1,374 @@
+"""Benchmark: dbt full refresh vs incremental build of the field-history marts after a 1% change.
+
+The landing tables are created by the real target-extras (the tap's SCHEMA messages and a few
+real records of `task_custom_field_values` and `custom_fields`); the history is then synthesised
+straight into `clickup_extras.task_custom_field_values` with SQL (`generate_series`), row for row
+as target-extras appends it: one row per stored version, `_extras_row_id` in load order, the
+`_extras_*` metadata set. Each (task, field) pair gets VERSIONS versions spread over the last
+HISTORY_DAYS days.
+
+Then: `dbt build --full-refresh` of the field-history models (fct_webhook_events,
+fct_custom_field_changes, fct_custom_field_values_daily and what they read), timed; 1% of the
+history's row count is appended as new versions of as many distinct pairs, dated now, as the
+target would append them; the incremental `dbt build` of the same models, timed. Data tests are
+excluded from both builds (they read whole tables by design and are not what is measured).
+
+Sizes (history rows): small 50,000; medium 1,000,000; large 1,000,000 (as medium: the acceptance
+figure). `incremental_speedup_ratio` = full-refresh build time / incremental build time, both as
+dbt reports the build (run_results.json `elapsed_time`: the models' execution, not the dbt
+process's ~5 s start-up, which is the same for both and is reported as `wall_time_s` beside it).
+
+    python -m tests.bench.dbt_incremental --size small
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import typing as t
+from pathlib import Path
+
+import psycopg
+from singer_sdk.singerlib.json import serialize_json
+
+from orchestrate.database_url import libpq_environment
+from orchestrate.embedded_postgres import throwaway_database
+from tests.bench.singer_input import records as value_records
+from tests.bench.singer_input import schema_message as value_schema_message
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TRANSFORM = REPO_ROOT / "transform"
+DBT_EXE = Path(
+    os.environ.get("CLICKUP_DBT")
+    or REPO_ROOT / ".meltano" / "utilities" / "dbt-postgres" / "venv" / "bin" / "dbt"
+)
+TARGET_EXE = Path(sys.executable).with_name("target-extras")
+SCHEMA = "clickup_extras"
+FIELDS_PER_TASK = 10
+VERSIONS = 10
+HISTORY_DAYS = 30
+CHANGED_PCT = 1.0
+SIZES = {"small": 50_000, "medium": 1_000_000, "large": 1_000_000}
+SELECTION = "+fct_custom_field_values_daily +fct_custom_field_changes +fct_webhook_events"
+MODELS = ["fct_webhook_events", "fct_custom_field_changes", "fct_custom_field_values_daily"]
+
+
+def _log(message: str) -> None:
+    print(f"[dbt_incremental] {message}", file=sys.stderr, flush=True)
+
+
+def _create_landing_tables(url: str, work: Path) -> None:
+    """Let target-extras create its tables: SCHEMA messages and a few real records."""
+    from tap_clickup_extended.streams.task_streams import CustomFieldsStream
+
+    lines = [value_schema_message()]
+    templates = list(value_records(200))
+    lines += templates
+    lines.append(
+        {
+            "type": "SCHEMA",
+            "stream": CustomFieldsStream.name,
+            "schema": CustomFieldsStream.schema,
+            "key_properties": list(CustomFieldsStream.primary_keys),
+        }
+    )
+    seen: dict[str, dict[str, t.Any]] = {}
+    for message in templates:
+        record = message["record"]
+        seen.setdefault(
+            record["field_id"],
+            {
+                "id": record["field_id"],
+                "team_id": record["team_id"],
+                "name": record["field_name"],
+                "type": record["field_type"],
+            },
+        )
+    lines += [
+        {"type": "RECORD", "stream": CustomFieldsStream.name, "record": definition}
+        for definition in seen.values()
+    ]
+    lines.append({"type": "STATE", "value": {"bookmarks": {}}})
+    messages = work / "landing.jsonl"
+    messages.write_text("\n".join(serialize_json(line) for line in lines) + "\n")
+    config = work / "target.json"
+    config.write_text(json.dumps({"database_url": url, "schema": SCHEMA}))
+    with messages.open("rb") as stdin:
+        result = subprocess.run(
+            [str(TARGET_EXE), "--config", str(config)],
+            stdin=stdin,
+            capture_output=True,
+            check=False,
+        )
+    if result.returncode != 0:
+        tail = result.stderr.decode(errors="replace").splitlines()[-10:]
+        raise SystemExit("target-extras failed to create the landing tables:\n" + "\n".join(tail))
+
+
+def _columns(connection: psycopg.Connection, table: str) -> list[str]:
+    rows = connection.execute(
+        "select column_name from information_schema.columns"
+        " where table_schema = %s and table_name = %s and is_generated = 'NEVER'"
+        " and is_identity = 'NO' order by ordinal_position",
+        (SCHEMA, table),
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def _version_rows_sql(columns: list[str], source: str, overrides: dict[str, str]) -> str:
+    """A select list: the template's columns with some replaced by expressions."""
+    return ", ".join(overrides.get(c, f'{source}."{c}"') for c in columns)
+
+
+def _synthesise(url: str, rows: int) -> int:
+    """Replace the landing history with `rows` synthetic versions (VERSIONS per pair)."""
+    pairs = max(rows // VERSIONS, FIELDS_PER_TASK)
+    tasks = max(pairs // FIELDS_PER_TASK, 1)
+    with psycopg.connect(url, autocommit=True) as connection:
+        columns = _columns(connection, "task_custom_field_values")
+        # versions of each pair at evenly spread times over the last HISTORY_DAYS days, inserted in
+        # time order (the target appends in load order), each with its own value and hash
+        overrides = {
+            "task_id": "'bt' || lpad(series.task_n::text, 7, '0')",
+            "has_value": "true",
+            "value_text": "'value ' || series.version_n || ' of ' || series.task_n",
+            "task_date_updated": "series.version_at",
+            "_extras_extracted_at": "series.version_at",
+            "_extras_loaded_at": "series.version_at",
+            "_extras_batch_id": "md5('bench-' || series.version_n)::uuid",
+            "_extras_record_hash": "md5(series.task_n || '|' || template.field_id || '|' || series.version_n)",
+            "_extras_deleted_at": "null",
+        }
+        select_list = _version_rows_sql(columns, "template", overrides)
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        # one real record of each field, as the target stored it, is the template of its versions
+        connection.execute(
+            f"""
+            create temporary table templates as
+            select distinct on (field_id) *, dense_rank() over (order by field_id) - 1 as slot
+            from "{SCHEMA}".task_custom_field_values
+            order by field_id
+            """
+        )
+        connection.execute(f'truncate "{SCHEMA}".task_custom_field_values')
+        connection.execute(
+            f"""
+            insert into "{SCHEMA}".task_custom_field_values ({quoted})
+            with series as (
+                select
+                    task_n,
+                    slot,
+                    version_n,
+                    now() - interval '{HISTORY_DAYS} days'
+                        + (interval '{HISTORY_DAYS} days' * (version_n - 1) / {VERSIONS})
+                        + (interval '1 hour' * (task_n % 20)) as version_at
+                from generate_series(0, {tasks - 1}) as task_n,
+                    generate_series(0, {FIELDS_PER_TASK - 1}) as slot,
+                    generate_series(1, {VERSIONS}) as version_n
+            )
+            select {select_list}
+            from series
+            inner join templates as template
+                on template.slot = (series.slot + series.task_n) % (select count(*) from templates)
+            order by series.version_at, series.task_n, series.slot
+            """
+        )
+        connection.execute(f'analyze "{SCHEMA}".task_custom_field_values')
+        (count,) = connection.execute(
+            f'select count(*) from "{SCHEMA}".task_custom_field_values'
+        ).fetchone() or (0,)
+    return int(count)
+
+
+def _change(url: str, history_rows: int) -> int:
+    """Append a new version, dated now, for CHANGED_PCT % of the history's row count of pairs."""
+    changed = max(int(history_rows * CHANGED_PCT / 100), 1)
+    with psycopg.connect(url, autocommit=True) as connection:
+        columns = _columns(connection, "task_custom_field_values")
+        overrides = {
+            "value_text": "'changed at ' || now()::text",
+            "task_date_updated": "now()",
+            "_extras_extracted_at": "now()",
+            "_extras_loaded_at": "now()",
+            "_extras_batch_id": "md5('bench-change')::uuid",
+            "_extras_record_hash": "md5(latest._extras_record_hash || 'changed')",
+        }
+        select_list = _version_rows_sql(columns, "latest", overrides)
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        connection.execute(
+            f"""
+            insert into "{SCHEMA}".task_custom_field_values ({quoted})
+            select {select_list}
+            from "{SCHEMA}".task_custom_field_values__current as latest
+            order by md5(latest.task_id || latest.field_id)
+            limit {changed}
+            """
+        )
+    return changed
+
+
+def _dbt_build(url: str, work: Path, *extra: str) -> dict[str, t.Any]:
+    """`dbt build` of the field-history models (no data tests): wall and build time, rows."""
+    environment = {
+        **os.environ,
+        **libpq_environment(url),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_TARGET_SCHEMA": "bench_analytics",
+    }
+    command = [
+        str(DBT_EXE),
+        "build",
+        "--select",
+        *SELECTION.split(),
+        "--exclude-resource-type",
+        "test",
+        "--exclude-resource-type",
+        "unit_test",
+        *extra,
+        "--project-dir",
+        str(TRANSFORM),
+        "--profiles-dir",
+        str(TRANSFORM),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+    ]
+    started = time.monotonic()
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    wall = time.monotonic() - started
+    if result.returncode != 0:
+        raise SystemExit("dbt build failed:\n" + "\n".join(result.stdout.splitlines()[-25:]))
+    run_results = json.loads((work / "target" / "run_results.json").read_text())
+    rows_written = 0
+    marts_time = 0.0
+    for node in run_results["results"]:
+        if node["unique_id"].split(".")[-1] in MODELS:
+            rows_written += int(node.get("adapter_response", {}).get("rows_affected", 0) or 0)
+            marts_time += float(node["execution_time"])
+            _log(f"  {node['unique_id'].split('.')[-1]}: {node['execution_time']:.2f} s")
+    return {
+        "wall_time_s": round(wall, 2),
+        "build_time_s": round(float(run_results["elapsed_time"]), 2),
+        "marts_time_s": round(marts_time, 2),
+        "rows_written": rows_written,
+    }
+
+
+def _table_rows(url: str) -> dict[str, int]:
+    with psycopg.connect(url) as connection:
+        return {
+            model: int(
+                (
+                    connection.execute(f"select count(*) from bench_analytics.{model}").fetchone()
+                    or (0,)
+                )[0]
+            )
+            for model in MODELS
+        }
+
+
+def measure(size: str) -> dict[str, t.Any]:
+    """Run the benchmark at `size` (small | medium | large); returns the section's result."""
+    if size not in SIZES:
+        raise SystemExit(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
+    history_rows = SIZES[size]
+    # dbt's target and logs are kept for inspection (.bench/ is ignored by git)
+    work = REPO_ROOT / ".bench" / "dbt_incremental" / size
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    with throwaway_database("dbtb") as (url, _):
+        _log("creating the landing tables with target-extras")
+        _create_landing_tables(url, work)
+        _log(f"synthesising {history_rows:,} history rows")
+        landed = _synthesise(url, history_rows)
+        _log("parsing the dbt project (not timed)")
+        _dbt_build(url, work, "--empty")
+        _log("dbt build --full-refresh")
+        full = _dbt_build(url, work, "--full-refresh")
+        full_rows = _table_rows(url)
+        _log(
+            f"full refresh: {full['build_time_s']} s build ({full['marts_time_s']} s marts),"
+            f" {full['wall_time_s']} s wall; {full_rows}"
+        )
+        changed = _change(url, landed)
+        _log(f"appended {changed:,} new versions ({CHANGED_PCT}%); dbt build (incremental)")
+        incremental = _dbt_build(url, work)
+        incremental_rows = _table_rows(url)
+        _log(
+            f"incremental: {incremental['build_time_s']} s build ({incremental['marts_time_s']} s marts),"
+            f" {incremental['wall_time_s']} s wall;"
+            f" {incremental_rows}"
+        )
+    ratio = full["build_time_s"] / max(incremental["build_time_s"], 0.01)
+    return {
+        "section": "dbt",
+        "title": "dbt: full refresh vs incremental after a 1% change (field-history marts)",
+        "parameters": {
+            "field_history_rows": landed,
+            "changed_pct": CHANGED_PCT,
+            "changed_rows": changed,
+            "versions_per_pair": VERSIONS,
+            "history_days": HISTORY_DAYS,
+            "daily_lookback_days": 3,
+        },
+        "results": [
+            {
+                "system": "dbt full refresh",
+                "figures": {
+                    "build_time_s": full["build_time_s"],
+                    "marts_time_s": full["marts_time_s"],
+                    "wall_time_s": full["wall_time_s"],
+                    "rows_written_count": full["rows_written"],
+                    "changes_rows_count": full_rows["fct_custom_field_changes"],
+                    "daily_rows_count": full_rows["fct_custom_field_values_daily"],
+                },
+            },
+            {
+                "system": "dbt incremental",
+                "figures": {
+                    "build_time_s": incremental["build_time_s"],
+                    "marts_time_s": incremental["marts_time_s"],
+                    "wall_time_s": incremental["wall_time_s"],
+                    "rows_written_count": incremental["rows_written"],
+                    "changes_rows_count": incremental_rows["fct_custom_field_changes"],
+                    "daily_rows_count": incremental_rows["fct_custom_field_values_daily"],
+                },
+            },
+        ],
+        "headline": {
+            "incremental_speedup_ratio": round(ratio, 1),
+            "marts_time_speedup_ratio": round(
+                full["marts_time_s"] / max(incremental["marts_time_s"], 0.01), 1
+            ),
+            "wall_time_speedup_ratio": round(
+                full["wall_time_s"] / max(incremental["wall_time_s"], 0.01), 1
+            ),
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=list(SIZES), default="small")
+    args = parser.parse_args(argv)
+    result = measure(args.size)
+    print(f"{'system':<20} {'build s':>9} {'wall s':>8} {'rows written':>13}")
+    for entry in result["results"]:
+        figures = entry["figures"]
+        print(
+            f"{entry['system']:<20} {figures['build_time_s']:>9} {figures['wall_time_s']:>8}"
+            f" {figures['rows_written_count']:>13,}"
+        )
+    print(f"incremental_speedup_ratio: {result['headline']['incremental_speedup_ratio']}")
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,150 @@
+{#-
+    One row per (task_id, field_id, date_day) on which the field is on the task at the end of the
+    day, from the day of the pair's first change to today (days in var time_zone), with the value
+    in effect at the end of that day carried forward from fct_custom_field_changes.
+
+    Incremental over a bounded lookback: each run rewrites the days from
+    window_start = least(today - var field_history_daily_lookback_days, last stored day + 1)
+    to today, for the pairs with a change that arrived (loaded_at) after the latest one the stored
+    rows show, and for every pair when a new day has begun since the last run (that adds the day's
+    carried-forward rows). The pre-hook deletes exactly those rows first. A change dated before
+    the window (a very late load) reaches the days before the window only with --full-refresh.
+-#}
+{#- indexes: dbt names them uniquely and builds them with each new table (first and full builds) -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ clickup_extras.field_history_daily_delete_window(var('field_history_daily_lookback_days', 3)) }}",
+        indexes=[{'columns': ['task_id', 'field_id', 'date_day']}, {'columns': ['date_day']}, {'columns': ['value_loaded_at']}],
+        post_hook=[
+            "{{ clickup_extras.analyze_after_full_build() }}",
+        ],
+    )
+}}
+
+{%- set time_zone = clickup_extras.field_history_time_zone() %}
+{%- set window = clickup_extras.field_history_daily_window(var('field_history_daily_lookback_days', 3)) %}
+
+with
+
+calendar as (
+
+    select
+        (now() at time zone {{ time_zone }})::date as today,
+        {%- if window is not none %}
+        '{{ window.window_start }}'::date as window_start
+        {%- else %}
+        null::date as window_start
+        {%- endif %}
+
+),
+
+{% if window is not none -%}
+-- pairs whose days inside the window may differ from what is stored
+window_pairs as (
+
+    select distinct
+        changes.task_id,
+        changes.field_id
+    from {{ ref('fct_custom_field_changes') }} as changes
+    where {{ clickup_extras.field_history_daily_changed_pairs(window) }}
+
+),
+
+{% endif -%}
+
+{% set change_columns %}
+        change_id,
+        task_id,
+        field_id,
+        field_name,
+        field_type,
+        has_value_after,
+        value_after_text,
+        value_after_json,
+        is_deletion,
+        valid_from,
+        valid_to,
+        loaded_at,
+        (valid_from at time zone {{ time_zone }})::date as valid_from_day,
+        (valid_to at time zone {{ time_zone }})::date as valid_to_day
+{%- endset %}
+
+changes as (
+
+    {%- if window is not none %}
+    -- the rewritten pairs' changes, pair by pair through the (task_id, field_id) index (offset 0
+    -- keeps the subquery apart, so PostgreSQL does not fall back to a full scan)
+    select pair_changes.*
+    from window_pairs
+    cross join lateral (
+        select {{ change_columns }}
+        from {{ ref('fct_custom_field_changes') }} as pair_change
+        where
+            pair_change.task_id = window_pairs.task_id
+            and pair_change.field_id = window_pairs.field_id
+        offset 0
+    ) as pair_changes
+    {%- else %}
+    select {{ change_columns }}
+    from {{ ref('fct_custom_field_changes') }}
+    {%- endif %}
+
+),
+
+-- the changes in effect at the end of at least one day (of the window)
+effective_changes as (
+
+    select changes.*
+    from changes
+    cross join calendar
+    where
+        not changes.is_deletion
+        and (changes.valid_to_day is null or changes.valid_to_day > changes.valid_from_day)
+    {%- if window is not none %}
+        and (changes.valid_to_day is null or changes.valid_to_day > calendar.window_start)
+        {%- endif %}
+
+),
+
+days as (
+
+    select
+        effective_changes.*,
+        day_series.date_day::date as date_day
+    from effective_changes
+    cross join calendar
+    cross join lateral generate_series(
+        {%- if window is not none %}
+        greatest(effective_changes.valid_from_day, calendar.window_start),
+        {%- else %}
+        effective_changes.valid_from_day,
+        {%- endif %}
+        coalesce(effective_changes.valid_to_day - 1, calendar.today),
+        interval '1 day'
+    ) as day_series (date_day)
+
+),
+
+final as (
+
+    select
+        date_day,
+        task_id,
+        field_id,
+        field_name,
+        field_type,
+        has_value_after as has_value,
+        value_after_text as value_text,
+        value_after_json as value_json,
+        change_id,
+        valid_from as value_changed_at,
+        valid_from_day = date_day as is_changed_on_day,
+        loaded_at as value_loaded_at
+    from days
+
+)
+
+select * from final

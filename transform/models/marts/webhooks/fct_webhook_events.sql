@@ -1,0 +1,299 @@
+{#-
+    One row per (webhook_id, event_key): event_key is the history item id, or 'sha256:<body hash>'
+    for a delivery without history items. Incremental: deliveries after the highest delivery_id
+    already counted are aggregated and folded into the stored rows of the same event_key (every
+    webhook's row of that key is rewritten, so reporting_webhook_count and is_canonical_report
+    stay right); the result equals a full refresh (tested).
+-#}
+{#- indexes: dbt names them uniquely and builds them with each new table (first and full builds) -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='event_key',
+        on_schema_change='append_new_columns',
+        indexes=[{'columns': ['event_key']}, {'columns': ['last_delivery_id']}, {'columns': ['task_id', 'custom_field_id']}],
+        post_hook=[
+            "{{ clickup_extras.analyze_after_full_build() }}",
+        ],
+    )
+}}
+
+with
+
+{% if is_incremental() -%}
+watermark as (
+
+    select coalesce(max(last_delivery_id), 0) as last_delivery_id
+    from {{ this }}
+
+),
+
+{% endif -%}
+
+history_items as (
+
+    select * from {{ ref('stg_clickup_webhooks__history_items') }}
+    {%- if is_incremental() %}
+    where delivery_id > (select watermark.last_delivery_id from watermark)
+    {%- endif %}
+
+),
+
+deliveries as (
+
+    select * from {{ ref('stg_clickup_webhooks__deliveries') }}
+    {%- if is_incremental() %}
+    where delivery_id > (select watermark.last_delivery_id from watermark)
+    {%- endif %}
+
+),
+
+-- every report of an event: one per history item of a delivery, one per delivery without items
+reports as (
+
+    select
+        delivery_id,
+        webhook_id,
+        history_item_id as event_key,
+        history_item_id,
+        task_id,
+        event_name,
+        field,
+        item_type,
+        custom_field_id,
+        custom_field,
+        user_id,
+        username,
+        value_before_json,
+        value_after_json,
+        item_data,
+        changed_at,
+        received_at
+    from history_items
+
+    union all
+
+    select
+        delivery_id,
+        webhook_id,
+        'sha256:' || body_sha256 as event_key,
+        null::text as history_item_id,
+        task_id,
+        event_name,
+        null::text as field,
+        null::text as item_type,
+        null::text as custom_field_id,
+        null::jsonb as custom_field,
+        null::bigint as user_id,
+        null::text as username,
+        null::jsonb as value_before_json,
+        null::jsonb as value_after_json,
+        null::jsonb as item_data,
+        null::timestamptz as changed_at,
+        received_at
+    from deliveries
+    where history_item_count = 0
+
+),
+
+-- per (webhook, event): partial aggregates of the new reports
+report_counts as (
+
+    select
+        webhook_id,
+        event_key,
+        count(*) as delivery_count,
+        min(received_at) as first_received_at,
+        max(received_at) as last_received_at,
+        min(delivery_id) as first_delivery_id,
+        max(delivery_id) as last_delivery_id
+    from reports
+    group by webhook_id, event_key
+
+),
+
+-- the event's content as its first report carried it
+first_reports as (
+
+    select distinct on (webhook_id, event_key) *
+    from reports
+    order by webhook_id asc, event_key asc, delivery_id asc
+
+),
+
+-- the event name: a specific event (taskStatusUpdated, ...) wins over its taskUpdated twin
+named_reports as (
+
+    select distinct on (webhook_id, event_key)
+        webhook_id,
+        event_key,
+        event_name,
+        delivery_id as event_delivery_id
+    from reports
+    order by
+        webhook_id asc,
+        event_key asc,
+        {{ clickup_extras.webhook_event_name_rank('event_name') }} asc,
+        delivery_id asc
+
+),
+
+new_events as (
+
+    select
+        report_counts.webhook_id,
+        report_counts.event_key,
+        first_reports.history_item_id,
+        first_reports.task_id,
+        named_reports.event_name,
+        first_reports.field,
+        first_reports.item_type,
+        first_reports.custom_field_id,
+        first_reports.custom_field,
+        first_reports.user_id as changed_by_user_id,
+        first_reports.username as changed_by_username,
+        first_reports.value_before_json,
+        first_reports.value_after_json,
+        first_reports.item_data,
+        first_reports.changed_at,
+        report_counts.delivery_count,
+        report_counts.first_received_at,
+        report_counts.last_received_at,
+        report_counts.first_delivery_id,
+        report_counts.last_delivery_id,
+        named_reports.event_delivery_id
+    from report_counts
+    inner join first_reports
+        on report_counts.webhook_id = first_reports.webhook_id
+        and report_counts.event_key = first_reports.event_key
+    inner join named_reports
+        on report_counts.webhook_id = named_reports.webhook_id
+        and report_counts.event_key = named_reports.event_key
+
+),
+
+{% if is_incremental() -%}
+-- stored rows of the event keys seen again: every webhook's, as they are rewritten together
+previous_events as (
+
+    select
+        webhook_id,
+        event_key,
+        history_item_id,
+        task_id,
+        event_name,
+        field,
+        item_type,
+        custom_field_id,
+        custom_field,
+        changed_by_user_id,
+        changed_by_username,
+        value_before_json,
+        value_after_json,
+        item_data,
+        changed_at,
+        delivery_count,
+        first_received_at,
+        last_received_at,
+        first_delivery_id,
+        last_delivery_id,
+        event_delivery_id
+    from {{ this }}
+    where event_key in (select new_events.event_key from new_events)
+
+),
+
+{% endif -%}
+
+partial_events as (
+
+    select * from new_events
+    {%- if is_incremental() %}
+    union all
+    select * from previous_events
+    {%- endif %}
+
+),
+
+-- partial aggregates folded: sums, minima and maxima; content of the earliest delivery
+folded as (
+
+    select
+        webhook_id,
+        event_key,
+        sum(delivery_count)::bigint as delivery_count,
+        min(first_received_at) as first_received_at,
+        max(last_received_at) as last_received_at,
+        min(first_delivery_id) as first_delivery_id,
+        max(last_delivery_id) as last_delivery_id
+    from partial_events
+    group by webhook_id, event_key
+
+),
+
+earliest as (
+
+    select distinct on (webhook_id, event_key) *
+    from partial_events
+    order by webhook_id asc, event_key asc, first_delivery_id asc
+
+),
+
+best_named as (
+
+    select distinct on (webhook_id, event_key)
+        webhook_id,
+        event_key,
+        event_name,
+        event_delivery_id
+    from partial_events
+    order by
+        webhook_id asc,
+        event_key asc,
+        {{ clickup_extras.webhook_event_name_rank('event_name') }} asc,
+        event_delivery_id asc
+
+),
+
+final as (
+
+    select
+        md5(folded.webhook_id || '|' || folded.event_key) as webhook_event_id,
+        folded.webhook_id,
+        folded.event_key,
+        earliest.history_item_id,
+        earliest.task_id,
+        best_named.event_name,
+        earliest.field,
+        earliest.item_type,
+        earliest.custom_field_id,
+        earliest.custom_field,
+        earliest.changed_by_user_id,
+        earliest.changed_by_username,
+        earliest.value_before_json,
+        earliest.value_after_json,
+        earliest.item_data,
+        earliest.changed_at,
+        folded.delivery_count,
+        count(*) over same_event as reporting_webhook_count,
+        row_number() over (
+            partition by folded.event_key order by folded.first_delivery_id, folded.webhook_id
+        ) = 1 as is_canonical_report,
+        folded.first_received_at,
+        folded.last_received_at,
+        folded.first_delivery_id,
+        folded.last_delivery_id,
+        best_named.event_delivery_id
+    from folded
+    inner join earliest
+        on folded.webhook_id = earliest.webhook_id
+        and folded.event_key = earliest.event_key
+    inner join best_named
+        on folded.webhook_id = best_named.webhook_id
+        and folded.event_key = best_named.event_key
+    window same_event as (partition by folded.event_key)
+
+)
+
+select * from final
