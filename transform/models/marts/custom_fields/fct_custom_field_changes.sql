@@ -104,7 +104,9 @@ definitions as (
 ),
 
 -- the current definitions as one jsonb object keyed by field_id: a lookup per version row that
--- stays cheap for any number of rows (a join here is planned as a nested loop per row)
+-- stays cheap for any number of rows (a join here is planned as a nested loop per row); read as
+-- a scalar subquery (evaluated once), not a cross join: a cross join carried the whole map
+-- on every row into the window sort below (~3 kB a row, a sort spilling hundreds of MB to disk)
 definition_map as (
 
     select
@@ -124,10 +126,12 @@ polled as (
         field_versions.field_id,
         -- the current definition names the field; the version's own copy covers unseen definitions
         coalesce(
-            definition_map.by_field_id -> field_versions.field_id ->> 'name', field_versions.field_name
+            (select definition_map.by_field_id from definition_map) -> field_versions.field_id ->> 'name',
+            field_versions.field_name
         ) as field_name,
         coalesce(
-            definition_map.by_field_id -> field_versions.field_id ->> 'type', field_versions.field_type
+            (select definition_map.by_field_id from definition_map) -> field_versions.field_id ->> 'type',
+            field_versions.field_type
         ) as field_type,
         field_versions.extras_row_id,
         field_versions.extracted_at,
@@ -148,7 +152,6 @@ polled as (
         max(field_versions.extras_row_id)
             over (partition by field_versions.task_id, field_versions.field_id) as pair_last_extras_row_id
     from field_versions
-    cross join definition_map
     window pair_versions as (
         partition by field_versions.task_id, field_versions.field_id
         order by field_versions.extras_row_id
