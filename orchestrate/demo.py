@@ -33,7 +33,8 @@ from orchestrate.embedded_postgres import resolve_database_url
 from orchestrate.pipeline import REPO_ROOT, pipeline_environment, run_pipeline
 from orchestrate.preflight import PreflightError, check_database
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox, running_sandbox
-from orchestrate.summary import format_table, landing_counts, mart_counts
+from orchestrate.summary import format_table, landing_counts, mart_counts, webhook_delivery_count
+from orchestrate.webhook_receiver import register_webhook, running_webhook_receiver
 
 DEMO_SCHEMAS = [
     "clickup_extras",
@@ -172,11 +173,26 @@ def main(argv: list[str] | None = None) -> int:
         full_stats = sandbox.stats()
         sandbox.reset_stats()
 
-        banner(f"Changing the sandbox workspace ({args.changes} changes)")
-        mutation = sandbox.mutate(args.changes, seed=args.seed + 1)
-        kinds = Counter(change["kind"] for change in mutation.get("applied", []))
-        for kind, count in sorted(kinds.items()):
-            print(f"  {kind:<22} {count}")
+        banner(
+            f"Changing the sandbox workspace ({args.changes} changes), reported by signed "
+            "webhooks to the receiver"
+        )
+        with running_webhook_receiver(database_url) as endpoint:
+            webhook_id = register_webhook(
+                api_url=sandbox.api_url,
+                api_token=SANDBOX_TOKEN,
+                database_url=database_url,
+                endpoint=endpoint,
+                team_id=sandbox.export()["workspaces"][0]["id"],
+            )
+            print(f"  webhook {webhook_id} registered for the workspace, delivering to {endpoint}")
+            mutation = sandbox.mutate(args.changes, seed=args.seed + 1)
+            kinds = Counter(change["kind"] for change in mutation.get("applied", []))
+            for kind, count in sorted(kinds.items()):
+                print(f"  {kind:<22} {count}")
+            if not sandbox.wait_for_webhooks(60)["idle"]:
+                print("  (some webhook deliveries were still pending after 60 s)")
+            webhook_events_sent = len(sandbox.webhook_events()["events"])
 
         banner("Incremental sync")
         incremental = run_pipeline(environment)
@@ -197,6 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     print("\nMarts (clickup_analytics)")
     marts = mart_counts(database_url)
     print(format_table(["mart", "rows"], [[c.name, c.rows] for c in marts]))
+    print(
+        f"\nWebhooks: {webhook_events_sent} signed payloads sent by the sandbox, "
+        f"{webhook_delivery_count(database_url)} stored by the receiver (duplicates and retries "
+        "included); fct_webhook_events has one row per webhook and history item"
+    )
     if airbyte:
         print()
         print("\n".join(airbyte_summary(database_url, airbyte.schema, airbyte_before)))

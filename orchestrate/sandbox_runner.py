@@ -69,6 +69,20 @@ class Sandbox:
     def clear_faults(self) -> None:
         self._control("DELETE", "faults")
 
+    def configure_webhooks(self, **settings: Any) -> None:
+        """Delivery settings, e.g. ``duplicate_rate=0.3, reorder_rate=0.3`` (sandbox README)."""
+        self._control("POST", "webhooks/config", json=settings)
+
+    def wait_for_webhooks(self, timeout_seconds: float = 60) -> dict[str, Any]:
+        """Block until every queued delivery was made or given up; ``{"idle": bool, ...}``."""
+        return self._control(
+            "POST", "webhook_events/wait", json={"timeout_seconds": timeout_seconds}
+        )
+
+    def webhook_events(self) -> dict[str, Any]:
+        """The ground truth of what the sandbox sent (``GET /_sandbox/webhook_events``)."""
+        return self._control("GET", "webhook_events")
+
 
 def sandbox_command() -> str:
     """The clickup-sandbox executable installed beside this interpreter."""

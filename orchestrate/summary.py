@@ -76,3 +76,9 @@ def format_table(headers: list[str], rows: list[list[object]]) -> str:
     out = [line(cells[0], None), "  ".join("-" * w for w in widths)]
     out += [line(cells[i + 1], rows[i]) for i in range(len(rows))]
     return "\n".join(out)
+
+
+def webhook_delivery_count(database_url: str, schema: str = "clickup_extras") -> int:
+    """Deliveries the webhook receiver stored (duplicates and retries included)."""
+    with psycopg.connect(database_url) as connection:
+        return _count(connection, schema, "webhook_deliveries") or 0

@@ -2,29 +2,23 @@
 
 Runs the real parts: the ClickUp sandbox, `meltano run tap target dbt:build` into PostgreSQL, and
 the webhook receiver (`target-extras-webhooks serve`, registered with `register` against the
-sandbox) that lands the sandbox's signed deliveries. Between the two runs it changes custom
-fields one mutation at a time and keeps the sandbox's export after each, so the expected history
-(which change, when, to set or unset) comes from the sandbox alone.
+sandbox, through `orchestrate.webhook_receiver`) that lands the sandbox's signed deliveries.
+Between the two runs it changes custom fields one mutation at a time and keeps the sandbox's
+export after each, so the expected history (which change, when, to set or unset) comes from the
+sandbox alone.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
-import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from orchestrate.pipeline import REPO_ROOT, run_pipeline
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox
+from orchestrate.webhook_receiver import register_webhook, running_webhook_receiver
 
-WEBHOOKS_EXE = Path(sys.executable).with_name("target-extras-webhooks")
 DBT_EXE = REPO_ROOT / ".meltano" / "utilities" / "dbt-postgres" / "venv" / "bin" / "dbt"
 TRANSFORM = REPO_ROOT / "transform"
 
@@ -52,58 +46,6 @@ class Scenario:
     webhook_truth: dict[str, Any] = field(default_factory=dict)
 
 
-@contextmanager
-def webhook_receiver(database_url: str) -> Iterator[str]:
-    """`target-extras-webhooks serve` on a free port; yields its delivery URL."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as config:
-        json.dump({"host": "127.0.0.1", "port": 0, "database_url": database_url}, config)
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("CLICKUP_", "PG", "DATABASE"))
-    }
-    process = subprocess.Popen(
-        [str(WEBHOOKS_EXE), "serve", "--config", config.name],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=environment,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if "ready:" not in line:
-            raise RuntimeError(f"webhook receiver did not start: {line!r}")
-        threading.Thread(target=process.stdout.read, daemon=True).start()
-        yield line.split("ready:", 1)[1].strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        Path(config.name).unlink(missing_ok=True)
-
-
-def register_webhook(
-    sandbox: Sandbox, database_url: str, endpoint: str, team_id: str, *location: str
-) -> str:
-    """Register a webhook with the real management command; returns its id."""
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("CLICKUP_", "PG", "DATABASE"))
-    }
-    environment |= {
-        "CLICKUP_API_TOKEN": SANDBOX_TOKEN,
-        "CLICKUP_BASE_URL": sandbox.api_url,
-        "DATABASE_URL": database_url,
-    }
-    result = subprocess.run(
-        [str(WEBHOOKS_EXE), "register", "--team-id", team_id, "--endpoint", endpoint, *location],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=environment,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.split()[0]
-
-
 def task_by_id(export: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {task["id"]: task for task in export["tasks"]}
 
@@ -117,16 +59,20 @@ def run_scenario(
     assert full.returncode == 0, full.output[-6000:]
     baseline = sandbox.export()
     scenario = Scenario(database_url, environment, baseline, baseline)
-    with webhook_receiver(database_url) as endpoint:
+    with running_webhook_receiver(database_url) as endpoint:
+        registration = {
+            "api_url": sandbox.api_url,
+            "api_token": SANDBOX_TOKEN,
+            "database_url": database_url,
+            "endpoint": endpoint,
+        }
         team_id = baseline["workspaces"][0]["id"]
         space_id = baseline["spaces"][0]["id"]
         scenario.webhook_ids = [
-            register_webhook(sandbox, database_url, endpoint, team_id),
-            register_webhook(sandbox, database_url, endpoint, team_id, "--space-id", space_id),
+            register_webhook(**registration, team_id=team_id),
+            register_webhook(**registration, team_id=team_id, location=("--space-id", space_id)),
         ]
-        sandbox._control(
-            "POST", "webhooks/config", json={"duplicate_rate": 0.3, "reorder_rate": 0.3}
-        )
+        sandbox.configure_webhooks(duplicate_rate=0.3, reorder_rate=0.3)
         for n in range(mutations):
             kinds = ["clear_custom_field"] if n % 5 == 4 else ["set_custom_field"]
             if n % 4 == 3:
@@ -153,9 +99,9 @@ def run_scenario(
                     )
                 )
             scenario.final = export
-        waited = sandbox._control("POST", "webhook_events/wait", json={"timeout_seconds": 60})
+        waited = sandbox.wait_for_webhooks(60)
         assert waited["idle"], waited
-        scenario.webhook_truth = sandbox._control("GET", "webhook_events")
+        scenario.webhook_truth = sandbox.webhook_events()
     incremental = run_pipeline(environment, stream_output=False)
     assert incremental.returncode == 0, incremental.output[-6000:]
     scenario.final = sandbox.export()
