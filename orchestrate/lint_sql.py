@@ -2,8 +2,11 @@
 
 The dbt templater compiles the project, and our models ask the catalog whether the optional
 Airbyte tables exist (``adapter.get_relation``), so sqlfluff needs a PostgreSQL: ``DATABASE_URL``
-when set, else the embedded one (stopped afterwards if this command started it). sqlfluff runs from the Meltano ``sqlfluff`` utility's virtualenv,
-where dbt-core is importable (see meltano.yml). Extra arguments go to sqlfluff, e.g.
+when set, else the embedded one (stopped afterwards if this command started it). It lints against a
+fresh, empty database created for the run and dropped after it, so the result never depends on what
+a demo or test left behind (an incremental model renders its ``is_incremental()`` branch only when
+its table exists). sqlfluff runs from the Meltano ``sqlfluff`` utility's virtualenv, where dbt-core
+is importable (see meltano.yml). Extra arguments go to sqlfluff, e.g.
 ``python -m orchestrate.lint_sql fix`` or ``... lint models/marts/dim_tasks.sql``.
 """
 
@@ -12,6 +15,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg import sql
 
 from orchestrate.database_url import libpq_environment
 from orchestrate.embedded_postgres import REPO_ROOT, default_data_dir
@@ -38,13 +46,43 @@ def main(argv: list[str] | None = None) -> int:
     started_here = not url and not (default_data_dir() / "postmaster.pid").exists()
     if not url:
         url = _embedded_postgres("url").strip()
-    env = {**os.environ, **libpq_environment(url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        return subprocess.run(sqlfluff_command(args), cwd=PROJECT_DIR, env=env).returncode
+        with empty_database(url) as database:
+            env = {
+                **os.environ,
+                **libpq_environment(url),
+                "PGDATABASE": database,
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            }
+            return subprocess.run(sqlfluff_command(args), cwd=PROJECT_DIR, env=env).returncode
     finally:
         if started_here:
             _embedded_postgres("stop")  # leave the machine as we found it (CI, pre-commit)
+
+
+@contextmanager
+def empty_database(url: str) -> Iterator[str]:
+    """The name of a new empty database on the server of ``url``, dropped afterwards.
+
+    Without the right to create databases, the given database is used as it is (with a note).
+    """
+    name = f"sqlfluff_lint_{os.getpid()}"
+    try:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    except psycopg.Error as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
+        print(f"lint_sql: linting against the given database ({first_line})", file=sys.stderr)
+        yield libpq_environment(url)["PGDATABASE"]
+        return
+    try:
+        yield name
+    finally:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+            )
 
 
 def _embedded_postgres(action: str) -> str:
