@@ -28,7 +28,6 @@ completeness of what it had written by then).
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import time
@@ -48,11 +47,11 @@ from tests.bench.extraction import (
     counted,
     full_sync_minimum,
     log,
-    print_section,
     rate_figures,
     start_ms,
 )
-from tests.bench.sizes import SIZES, Workspace, workspace
+from tests.bench.section_cli import run_section_cli
+from tests.bench.sizes import Workspace, workspace
 
 SECTION = "airbyte_extraction"
 SYSTEM = f"Airbyte source-clickup-api {CONNECTOR_VERSION} (PyAirbyte)"
@@ -276,13 +275,7 @@ def measure(size: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the section at ``--size``; a table on stderr, the JSON on stdout."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="small")
-    args = parser.parse_args(argv)
-    section = measure(args.size)
-    print_section(section)
-    print(json.dumps(section, indent=2))
-    return 0
+    return run_section_cli(measure, __doc__, argv)
 
 
 if __name__ == "__main__":

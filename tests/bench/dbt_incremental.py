@@ -23,7 +23,6 @@ process's ~5 s start-up, which is the same for both and is reported as `wall_tim
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -38,6 +37,7 @@ from singer_sdk.singerlib.json import serialize_json
 
 from orchestrate.database_url import libpq_environment
 from orchestrate.embedded_postgres import throwaway_database
+from tests.bench.section_cli import run_section_cli
 from tests.bench.singer_input import records as value_records
 from tests.bench.singer_input import schema_message as value_schema_message
 
@@ -354,20 +354,8 @@ def measure(size: str) -> dict[str, t.Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=list(SIZES), default="small")
-    args = parser.parse_args(argv)
-    result = measure(args.size)
-    print(f"{'system':<20} {'build s':>9} {'wall s':>8} {'rows written':>13}")
-    for entry in result["results"]:
-        figures = entry["figures"]
-        print(
-            f"{entry['system']:<20} {figures['build_time_s']:>9} {figures['wall_time_s']:>8}"
-            f" {figures['rows_written_count']:>13,}"
-        )
-    print(f"incremental_speedup_ratio: {result['headline']['incremental_speedup_ratio']}")
-    print(json.dumps(result, indent=2))
-    return 0
+    """Run the section at ``--size``; a table on stderr, the JSON on stdout."""
+    return run_section_cli(measure, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,6 @@ Sizes: N = 10 (small, of 300 tasks), 20 (medium, of 2,000), 100 (large, of 10,00
 
 from __future__ import annotations
 
-import argparse
-import json
 import tempfile
 import time
 from pathlib import Path
@@ -25,10 +23,11 @@ from typing import Any
 
 from orchestrate.sandbox_runner import running_sandbox
 from tests.bench import tap_clickup, tap_extraction
-from tests.bench.extraction import MUTATION_KINDS, Counted, log, print_section, rate_figures
+from tests.bench.extraction import MUTATION_KINDS, Counted, log, rate_figures
 from tests.bench.request_minimum import workspace_minimum
+from tests.bench.section_cli import run_section_cli
 from tests.bench.singer_run import TapRun
-from tests.bench.sizes import SIZES, Workspace, workspace
+from tests.bench.sizes import Workspace, workspace
 
 #: tap-clickup's token: a rate budget of its own beside ours.
 THEIR_TOKEN = "pk_bench_tap_clickup"
@@ -112,13 +111,7 @@ def measure(size: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the section at ``--size``; a table on stderr, the JSON on stdout."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="small")
-    args = parser.parse_args(argv)
-    section = measure(args.size)
-    print_section(section)
-    print(json.dumps(section, indent=2))
-    return 0
+    return run_section_cli(measure, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -28,8 +28,6 @@ that take the time, and is the size the acceptance bound (<= 1.2) applies to: me
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import tempfile
 import time
@@ -44,6 +42,7 @@ from orchestrate.parallel_workspaces import WorkspaceRun, run_workspaces
 from orchestrate.pipeline import pipeline_environment
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, running_sandbox
 from orchestrate.workspaces import Workspace
+from tests.bench.section_cli import run_section_cli
 
 SECOND_TOKEN = "pk_bench_second"
 SIZES: dict[str, dict[str, Any]] = {
@@ -148,19 +147,8 @@ def measure(size: str) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=sorted(SIZES), default="small")
-    args = parser.parse_args(argv)
-    report = measure(args.size)
-    for result in report["results"]:
-        figures = result["figures"]
-        print(f"{result['system']:>28}: {figures['wall_time_s']:8.1f} s  "
-              f"{figures['requests_count']:6d} requests  "
-              f"{figures['throttled_requests_count']:4d} throttled", file=sys.stderr)  # fmt: skip
-    print(f"parallel_to_single_wall_ratio: {report['headline']['parallel_to_single_wall_ratio']}",
-          file=sys.stderr)  # fmt: skip
-    print(json.dumps(report, indent=2))
-    return 0
+    """Run the section at ``--size``; a table on stderr, the JSON on stdout."""
+    return run_section_cli(measure, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ dates as strings, user objects do not). Sizes: the workspaces of ``tests/bench/s
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -38,13 +37,13 @@ from tests.bench.extraction import (
     counted,
     full_sync_minimum,
     log,
-    print_section,
     rate_figures,
     start_ms,
 )
 from tests.bench.peer_venv import ensure_venv
+from tests.bench.section_cli import run_section_cli
 from tests.bench.singer_run import TapRun, run_tap
-from tests.bench.sizes import SIZES, Workspace, workspace
+from tests.bench.sizes import Workspace, workspace
 
 SPEC = "tap-clickup==0.0.23"
 #: Its dependency ``fs`` imports ``pkg_resources``, which setuptools 81 dropped and uv's
@@ -169,13 +168,7 @@ def measure(size: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the section at ``--size``; a table on stderr, the JSON on stdout."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="small")
-    args = parser.parse_args(argv)
-    section = measure(args.size)
-    print_section(section)
-    print(json.dumps(section, indent=2))
-    return 0
+    return run_section_cli(measure, __doc__, argv)
 
 
 if __name__ == "__main__":
