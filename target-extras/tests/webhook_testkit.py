@@ -93,6 +93,21 @@ class Receiver:
         lines = [json.loads(x) for x in self.stderr.splitlines() if x.startswith("{")]
         return [x for x in lines if x.get("msg") == "request"]
 
+    def access_lines_after(
+        self, seen: int, count: int, timeout: float = 10.0
+    ) -> list[dict[str, t.Any]]:
+        """The ``count`` access lines logged after the first ``seen``, waiting for them to arrive.
+
+        The server writes a request's line after its response is sent and a thread reads stderr,
+        so the last line can land a moment after the client got its answer.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = self.access_lines()[seen:]
+            if len(lines) >= count or time.monotonic() > deadline:
+                return lines[:count]
+            time.sleep(0.05)
+
     def stop(self) -> None:
         self.session.close()
         if self.proc.poll() is None:
