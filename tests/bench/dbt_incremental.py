@@ -62,7 +62,7 @@ def _log(message: str) -> None:
     print(f"[dbt_incremental] {message}", file=sys.stderr, flush=True)
 
 
-def _create_landing_tables(url: str, work: Path) -> None:
+def create_landing_tables(url: str, work: Path) -> None:
     """Let target-extras create its tables: SCHEMA messages and a few real records."""
     from tap_clickup_extended.streams.task_streams import CustomFieldsStream
 
@@ -110,7 +110,7 @@ def _create_landing_tables(url: str, work: Path) -> None:
         raise SystemExit("target-extras failed to create the landing tables:\n" + "\n".join(tail))
 
 
-def _columns(connection: psycopg.Connection, table: str) -> list[str]:
+def landing_columns(connection: psycopg.Connection, table: str) -> list[str]:
     rows = connection.execute(
         "select column_name from information_schema.columns"
         " where table_schema = %s and table_name = %s and is_generated = 'NEVER'"
@@ -120,17 +120,17 @@ def _columns(connection: psycopg.Connection, table: str) -> list[str]:
     return [name for (name,) in rows]
 
 
-def _version_rows_sql(columns: list[str], source: str, overrides: dict[str, str]) -> str:
+def version_rows_sql(columns: list[str], source: str, overrides: dict[str, str]) -> str:
     """A select list: the template's columns with some replaced by expressions."""
     return ", ".join(overrides.get(c, f'{source}."{c}"') for c in columns)
 
 
-def _synthesise(url: str, rows: int) -> int:
+def synthesise_history(url: str, rows: int) -> int:
     """Replace the landing history with `rows` synthetic versions (VERSIONS per pair)."""
     pairs = max(rows // VERSIONS, FIELDS_PER_TASK)
     tasks = max(pairs // FIELDS_PER_TASK, 1)
     with psycopg.connect(url, autocommit=True) as connection:
-        columns = _columns(connection, "task_custom_field_values")
+        columns = landing_columns(connection, "task_custom_field_values")
         # versions of each pair at evenly spread times over the last HISTORY_DAYS days, inserted in
         # time order (the target appends in load order), each with its own value and hash
         overrides = {
@@ -144,7 +144,7 @@ def _synthesise(url: str, rows: int) -> int:
             "_extras_record_hash": "md5(series.task_n || '|' || template.field_id || '|' || series.version_n)",
             "_extras_deleted_at": "null",
         }
-        select_list = _version_rows_sql(columns, "template", overrides)
+        select_list = version_rows_sql(columns, "template", overrides)
         quoted = ", ".join(f'"{c}"' for c in columns)
         # one real record of each field, as the target stored it, is the template of its versions
         connection.execute(
@@ -189,7 +189,7 @@ def _change(url: str, history_rows: int) -> int:
     """Append a new version, dated now, for CHANGED_PCT % of the history's row count of pairs."""
     changed = max(int(history_rows * CHANGED_PCT / 100), 1)
     with psycopg.connect(url, autocommit=True) as connection:
-        columns = _columns(connection, "task_custom_field_values")
+        columns = landing_columns(connection, "task_custom_field_values")
         overrides = {
             "value_text": "'changed at ' || now()::text",
             "task_date_updated": "now()",
@@ -198,7 +198,7 @@ def _change(url: str, history_rows: int) -> int:
             "_extras_batch_id": "md5('bench-change')::uuid",
             "_extras_record_hash": "md5(latest._extras_record_hash || 'changed')",
         }
-        select_list = _version_rows_sql(columns, "latest", overrides)
+        select_list = version_rows_sql(columns, "latest", overrides)
         quoted = ", ".join(f'"{c}"' for c in columns)
         connection.execute(
             f"""
@@ -284,9 +284,9 @@ def measure(size: str) -> dict[str, t.Any]:
     work.mkdir(parents=True)
     with throwaway_database("dbtb") as (url, _):
         _log("creating the landing tables with target-extras")
-        _create_landing_tables(url, work)
+        create_landing_tables(url, work)
         _log(f"synthesising {history_rows:,} history rows")
-        landed = _synthesise(url, history_rows)
+        landed = synthesise_history(url, history_rows)
         _log("parsing the dbt project (not timed)")
         _dbt_build(url, work, "--empty")
         _log("dbt build --full-refresh")

@@ -11,6 +11,7 @@ sandbox alone.
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,8 @@ def run_scenario(
     sandbox: Sandbox, database_url: str, environment: dict[str, str], mutations: int
 ) -> Scenario:
     """Full run; two webhooks (workspace and one space: every change there is reported twice);
-    `mutations` single custom-field mutations (with task renames between them); incremental run."""
+    `mutations` single custom-field mutations (with task renames between them); a dbt build of the
+    field history; incremental run."""
     full = run_pipeline(environment, stream_output=False)
     assert full.returncode == 0, full.output[-6000:]
     baseline = sandbox.export()
@@ -102,6 +104,13 @@ def run_scenario(
         waited = sandbox.wait_for_webhooks(60)
         assert waited["idle"], waited
         scenario.webhook_truth = sandbox.webhook_events()
+    # a build between polls (as a scheduled dbt run would): the webhook changes are stored before
+    # the next poll sees them, so that poll must be merged into changes already built
+    with tempfile.TemporaryDirectory(prefix="dbt-") as target:
+        between = dbt(
+            environment, "build", "--select", "+fct_custom_field_changes", target_path=Path(target)
+        )
+    assert between.returncode == 0, between.stdout[-6000:]
     incremental = run_pipeline(environment, stream_output=False)
     assert incremental.returncode == 0, incremental.output[-6000:]
     scenario.final = sandbox.export()

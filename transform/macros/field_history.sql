@@ -29,44 +29,56 @@
 
 
 {#-
-    The (task_id, field_id) pairs an incremental run of fct_custom_field_values_daily rewrites from
-    window_start: every pair on a new day, else those with a change that arrived after the watermark
-    (`changes` is the alias of fct_custom_field_changes in the calling query).
+    The (task_id, field_id, rewrite_from, from_version) an incremental run of
+    fct_custom_field_values_daily rewrites: on a new day (or an empty table) every pair from
+    window_start; else the pairs with a change that arrived after the watermark, each from the
+    first day such a change is valid on (no earlier than window_start). Days before that keep their
+    value: a change, or a recomputed pair's rows replacing others, only moves the value from the
+    day it is valid on. from_version: the first of the pair's changes those days can show (changes
+    are numbered in time order, so the ones before the first new change end before it begins).
 -#}
-{% macro field_history_daily_changed_pairs(window, changes='changes') -%}
+{% macro field_history_daily_rewritten_pairs(window) -%}
     {%- if window.is_new_day or window.watermark is none -%}
-        true
+        select distinct
+            changes.task_id,
+            changes.field_id,
+            '{{ window.window_start }}'::date as rewrite_from,
+            1::bigint as from_version
+        from {{ ref('fct_custom_field_changes') }} as changes
     {%- else -%}
-        {{ changes }}.loaded_at > '{{ window.watermark }}'::timestamptz
+        select
+            changes.task_id,
+            changes.field_id,
+            greatest(
+                '{{ window.window_start }}'::date,
+                min((changes.valid_from at time zone {{ clickup_extras.field_history_time_zone() }})::date)
+            ) as rewrite_from,
+            min(changes.version_number) as from_version
+        from {{ ref('fct_custom_field_changes') }} as changes
+        where changes.loaded_at > '{{ window.watermark }}'::timestamptz
+        group by changes.task_id, changes.field_id
     {%- endif -%}
 {%- endmacro %}
 
 
 {#-
     Pre-hook of fct_custom_field_values_daily: on an incremental run, delete the stored rows the
-    run rewrites (days from window_start of the pairs it rewrites). A no-op statement otherwise.
+    run rewrites (each rewritten pair's days from its rewrite_from). A no-op statement otherwise.
 -#}
 {% macro field_history_daily_delete_window(lookback_days) -%}
     {%- set window = clickup_extras.field_history_daily_window(lookback_days) -%}
     {%- if window is none -%}
         select 1
+    {%- elif window.is_new_day or window.watermark is none -%}
+        delete from {{ this }} as stored
+        where stored.date_day >= '{{ window.window_start }}'::date
     {%- else -%}
         delete from {{ this }} as stored
-        {%- if not window.is_new_day and window.watermark is not none %}
-        using (
-            select distinct
-                changes.task_id,
-                changes.field_id
-            from {{ ref('fct_custom_field_changes') }} as changes
-            where {{ clickup_extras.field_history_daily_changed_pairs(window) }}
-        ) as pairs
-        {%- endif %}
+        using ({{ clickup_extras.field_history_daily_rewritten_pairs(window) }}) as pairs
         where
-            stored.date_day >= '{{ window.window_start }}'::date
-            {%- if not window.is_new_day and window.watermark is not none %}
-            and stored.task_id = pairs.task_id
+            stored.task_id = pairs.task_id
             and stored.field_id = pairs.field_id
-            {%- endif %}
+            and stored.date_day >= pairs.rewrite_from
     {%- endif -%}
 {%- endmacro %}
 

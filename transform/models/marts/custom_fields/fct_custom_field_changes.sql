@@ -10,17 +10,27 @@
     Versions whose decoded value equals the previous one's (value_fingerprint: a renamed field, a
     linked task renamed, ...) are no change.
 
-    Incremental: pairs with history rows or webhook deliveries past the stored watermarks
-    (pair_last_extras_row_id, pair_last_delivery_id) are recomputed whole (delete+insert by pair).
+    Incremental: the pairs with history rows or webhook deliveries past the watermarks (the
+    highest pair_last_extras_row_id and pair_last_delivery_id, carried by the current rows) are
+    built again, in one of two ways:
+    - appended pairs (new polled versions only, all observed no earlier than the stored current
+      change, and no webhook item after the last polled version): their stored changes stand. The
+      last version seen before, the new versions and the stored current change (as context) give
+      the new changes; the current one is rewritten (its valid_to, is_current) and the new appended.
+    - every other affected pair (new pairs, new webhook items, versions out of order) is recomputed
+      from its whole history and replaces its stored rows.
+    The 'replace_pair_tails' strategy deletes each pair's stored rows from the first version the
+    run produced, then inserts the run's rows.
 -#}
 {#- indexes: dbt names them uniquely and builds them with each new table (first and full builds) -#}
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='replace_pair_tails',
         unique_key=['task_id', 'field_id'],
+        replace_from_column='version_number',
         on_schema_change='append_new_columns',
-        indexes=[{'columns': ['task_id', 'field_id']}, {'columns': ['loaded_at']}],
+        indexes=[{'columns': ['task_id', 'field_id', 'version_number']}, {'columns': ['loaded_at']}],
         post_hook=[
             "{{ clickup_extras.analyze_after_full_build() }}",
         ],
@@ -39,17 +49,24 @@
 with
 
 {% if is_incremental() -%}
-affected_pairs as (
+-- the pairs with versions landed since the last build: the first observation, the last row id
+new_version_pairs as (
 
     select
-        history.task_id,
-        history.field_id
-    from {{ ref('int_custom_field_versions_fingerprinted') }} as history
-    where history.extras_row_id > {{ marks.extras_row_id }}
+        versions.task_id,
+        versions.field_id,
+        min(coalesce(versions.task_updated_at, versions.extracted_at)) as first_observed_at,
+        max(versions.extras_row_id) as last_extras_row_id
+    from {{ ref('int_custom_field_versions_fingerprinted') }} as versions
+    where versions.extras_row_id > {{ marks.extras_row_id }}
+    group by versions.task_id, versions.field_id
 
-    union
+),
 
-    select
+-- the pairs webhooks reported changes of since the last build
+reported_pairs as (
+
+    select distinct
         webhook_events.task_id,
         webhook_events.custom_field_id as field_id
     from {{ ref('fct_webhook_events') }} as webhook_events
@@ -59,25 +76,150 @@ affected_pairs as (
 
 ),
 
+affected_pairs as (
+
+    select
+        new_version_pairs.task_id,
+        new_version_pairs.field_id
+    from new_version_pairs
+
+    union
+
+    select
+        reported_pairs.task_id,
+        reported_pairs.field_id
+    from reported_pairs
+
+),
+
+-- each affected pair's stored current change (none for a new pair): its last version, one row
+-- read through the mart's (task_id, field_id, version_number) index
+stored_current as (
+
+    select pair_current.*
+    from affected_pairs
+    cross join lateral (
+        select stored.*
+        from {{ this }} as stored
+        where
+            stored.task_id = affected_pairs.task_id
+            and stored.field_id = affected_pairs.field_id
+        order by stored.version_number desc
+        limit 1
+    ) as pair_current
+
+),
+
+-- the version each affected pair's history ended with at the last build: the one its current
+-- change's watermark names, by the landing table's primary key (lateral: the staging views are
+-- not flattened into a join, so a plain join would scan the whole history)
+last_built_versions as (
+
+    select last_built.*
+    from stored_current
+    cross join lateral (
+        select versions.*
+        from {{ ref('int_custom_field_versions_fingerprinted') }} as versions
+        where versions.extras_row_id = stored_current.pair_last_extras_row_id
+        offset 0
+    ) as last_built
+
+),
+
+-- pairs that only grew: every new version observed no earlier than the stored current change
+-- (so it comes after every stored change), no webhook item after the last polled version (a new
+-- version could explain it) and no new webhook item
+appended_pairs as (
+
+    select
+        stored_current.task_id,
+        stored_current.field_id,
+        new_version_pairs.last_extras_row_id
+    from stored_current
+    inner join last_built_versions
+        on stored_current.task_id = last_built_versions.task_id
+        and stored_current.field_id = last_built_versions.field_id
+    inner join new_version_pairs
+        on stored_current.task_id = new_version_pairs.task_id
+        and stored_current.field_id = new_version_pairs.field_id
+    where
+        new_version_pairs.first_observed_at >= stored_current.changed_at
+        and stored_current.changed_at
+        <= coalesce(last_built_versions.task_updated_at, last_built_versions.extracted_at)
+        and not exists (
+            select 1 as is_reported
+            from reported_pairs
+            where
+                reported_pairs.task_id = stored_current.task_id
+                and reported_pairs.field_id = stored_current.field_id
+        )
+
+),
+
+-- the other affected pairs, recomputed from their whole history
+recomputed_pairs as (
+
+    select
+        affected_pairs.task_id,
+        affected_pairs.field_id
+    from affected_pairs
+
+    except
+
+    select
+        appended_pairs.task_id,
+        appended_pairs.field_id
+    from appended_pairs
+
+),
+
 {% endif -%}
 
 field_versions as (
 
     {%- if is_incremental() %}
-    -- the affected pairs' versions, pair by pair through the landing table's (task_id, field_id)
+    -- the recomputed pairs' versions, pair by pair through the landing table's (task_id, field_id)
     -- index (offset 0 keeps the subquery apart, so PostgreSQL does not fall back to a full scan)
-    select pair_versions.*
-    from affected_pairs
+    select
+        pair_versions.*,
+        false as is_built
+    from recomputed_pairs
     cross join lateral (
         select versions.*
         from {{ ref('int_custom_field_versions_fingerprinted') }} as versions
         where
-            versions.task_id = affected_pairs.task_id
-            and versions.field_id = affected_pairs.field_id
+            versions.task_id = recomputed_pairs.task_id
+            and versions.field_id = recomputed_pairs.field_id
         offset 0
     ) as pair_versions
+
+    union all
+
+    -- the appended pairs' last version built before (the base of the first new one's comparison)
+    select
+        last_built_versions.*,
+        true as is_built
+    from last_built_versions
+    inner join appended_pairs
+        on last_built_versions.task_id = appended_pairs.task_id
+        and last_built_versions.field_id = appended_pairs.field_id
+
+    union all
+
+    -- and their new versions
+    select
+        versions.*,
+        false as is_built
+    from {{ ref('int_custom_field_versions_fingerprinted') }} as versions
+    inner join appended_pairs
+        on versions.task_id = appended_pairs.task_id
+        and versions.field_id = appended_pairs.field_id
+    where versions.extras_row_id > {{ marks.extras_row_id }}
     {%- else %}
-    select * from {{ ref('int_custom_field_versions_fingerprinted') }}
+    select
+        *,
+        false as is_built
+    from {{ ref('int_custom_field_versions_fingerprinted') }}
     {%- endif %}
 
 ),
@@ -91,7 +233,7 @@ webhook_reports as (
         and task_id is not null
     {%- if is_incremental() %}
         and (task_id, custom_field_id) in (
-            select affected_pairs.task_id, affected_pairs.field_id from affected_pairs
+            select recomputed_pairs.task_id, recomputed_pairs.field_id from recomputed_pairs
         )
         {%- endif %}
 
@@ -136,6 +278,7 @@ polled as (
         field_versions.extras_row_id,
         field_versions.extracted_at,
         field_versions.loaded_at,
+        field_versions.is_built,
         field_versions.deleted_at is not null as is_deletion,
         coalesce(field_versions.task_updated_at, field_versions.extracted_at) as observed_at,
         lag(coalesce(field_versions.task_updated_at, field_versions.extracted_at))
@@ -221,9 +364,9 @@ polled_changes as (
         polled.observed_at as changed_at,
         null::bigint as changed_by_user_id,
         null::text as changed_by_username,
-        null::boolean as webhook_had_value_before,
-        null::text as webhook_value_before_text,
-        null::jsonb as webhook_value_before_json,
+        null::boolean as known_had_value_before,
+        null::text as known_value_before_text,
+        null::jsonb as known_value_before_json,
         polled.has_value_after,
         polled.value_after_text,
         polled.value_after_json,
@@ -238,8 +381,10 @@ polled_changes as (
         polled.extras_row_id::numeric as source_order
     from polled
     where
+        -- a version built before is only the base of the next one's comparison
+        not polled.is_built
         -- the value changed (or the field left or came back)
-        (
+        and (
             polled.poll_number = 1
             or polled.is_deletion
             or polled.previous_is_deletion
@@ -273,11 +418,11 @@ webhook_changes as (
         items_matched.changed_at,
         items_matched.changed_by_user_id,
         items_matched.changed_by_username,
-        {{ clickup_extras.webhook_value_is_set('items_matched.value_before_json') }} as webhook_had_value_before,
+        {{ clickup_extras.webhook_value_is_set('items_matched.value_before_json') }} as known_had_value_before,
         {{ clickup_extras.webhook_value_text(
             'items_matched.value_before_json', 'items_matched.field_type', 'items_matched.options'
-        ) }} as webhook_value_before_text,
-        items_matched.value_before_json as webhook_value_before_json,
+        ) }} as known_value_before_text,
+        items_matched.value_before_json as known_value_before_json,
         case
             when polled.extras_row_id is not null then polled.has_value_after
             else {{ clickup_extras.webhook_value_is_set('items_matched.value_after_json') }}
@@ -312,11 +457,68 @@ webhook_changes as (
 
 ),
 
+{% if is_incremental() -%}
+-- the appended pairs' stored current change, first in its pair's new sequence: the previous value
+-- of the first new change, and rewritten itself (valid_to, is_current)
+stored_changes as (
+
+    select
+        stored_current.task_id,
+        stored_current.field_id,
+        stored_current.field_name,
+        stored_current.field_type,
+        stored_current.change_source,
+        stored_current.history_item_id,
+        stored_current.changed_at,
+        stored_current.changed_by_user_id,
+        stored_current.changed_by_username,
+        stored_current.had_value_before as known_had_value_before,
+        stored_current.value_before_text as known_value_before_text,
+        stored_current.value_before_json as known_value_before_json,
+        stored_current.has_value_after,
+        stored_current.value_after_text,
+        stored_current.value_after_json,
+        stored_current.is_confirmed_by_polling,
+        stored_current.is_deletion,
+        stored_current.extras_row_id,
+        stored_current.extracted_at,
+        stored_current.loaded_at,
+        -- the pair's watermark moves on even when its new versions change nothing
+        greatest(stored_current.pair_last_extras_row_id, appended_pairs.last_extras_row_id)
+            as pair_last_extras_row_id,
+        stored_current.pair_last_delivery_id,
+        -- first of its pair's rows here: every new change is observed no earlier
+        -1 as source_rank,
+        0::numeric as source_order,
+        stored_current.version_number - 1 as version_offset
+    from stored_current
+    inner join appended_pairs
+        on stored_current.task_id = appended_pairs.task_id
+        and stored_current.field_id = appended_pairs.field_id
+
+),
+
+{% endif -%}
+
 changes as (
 
-    select * from polled_changes
+    select
+        *,
+        0::bigint as version_offset
+    from polled_changes
+
     union all
-    select * from webhook_changes
+
+    select
+        *,
+        0::bigint as version_offset
+    from webhook_changes
+    {%- if is_incremental() %}
+
+    union all
+
+    select * from stored_changes
+    {%- endif %}
 
 ),
 
@@ -328,8 +530,10 @@ sequenced as (
         lag(value_after_text) over pair_changes as previous_value_text,
         lag(value_after_json) over pair_changes as previous_value_json,
         lead(changed_at) over pair_changes as next_changed_at,
-        row_number() over pair_changes as version_number,
-        count(*) over whole_pair as version_count,
+        row_number() over pair_changes as run_position,
+        -- an appended pair's changes continue from its stored current change's position
+        row_number() over pair_changes + max(version_offset) over whole_pair as version_number,
+        count(*) over whole_pair + max(version_offset) over whole_pair as version_count,
         -- the marks travel on the rows that carry them (every pair keeps at least one of each kind)
         max(pair_last_extras_row_id) over whole_pair as pair_last_extras_row_id_max,
         max(pair_last_delivery_id) over whole_pair as pair_last_delivery_id_max
@@ -355,17 +559,17 @@ final as (
         sequenced.field_name,
         sequenced.field_type,
         case
-            when sequenced.version_number = 1 then sequenced.webhook_value_before_text
+            when sequenced.run_position = 1 then sequenced.known_value_before_text
             else sequenced.previous_value_text
         end as value_before_text,
         sequenced.value_after_text,
         case
-            when sequenced.version_number = 1 then sequenced.webhook_value_before_json
+            when sequenced.run_position = 1 then sequenced.known_value_before_json
             else sequenced.previous_value_json
         end as value_before_json,
         sequenced.value_after_json,
         case
-            when sequenced.version_number = 1 then coalesce(sequenced.webhook_had_value_before, false)
+            when sequenced.run_position = 1 then coalesce(sequenced.known_had_value_before, false)
             else coalesce(sequenced.previous_has_value, false)
         end as had_value_before,
         sequenced.has_value_after,
@@ -384,8 +588,13 @@ final as (
         sequenced.extras_row_id,
         sequenced.extracted_at,
         sequenced.loaded_at,
-        sequenced.pair_last_extras_row_id_max as pair_last_extras_row_id,
-        sequenced.pair_last_delivery_id_max as pair_last_delivery_id
+        -- the watermarks on the current change only: a new version rewrites no other row
+        case
+            when sequenced.version_number = sequenced.version_count then sequenced.pair_last_extras_row_id_max
+        end as pair_last_extras_row_id,
+        case
+            when sequenced.version_number = sequenced.version_count then sequenced.pair_last_delivery_id_max
+        end as pair_last_delivery_id
     from sequenced
 
 )

@@ -3,12 +3,14 @@
     day, from the day of the pair's first change to today (days in var time_zone), with the value
     in effect at the end of that day carried forward from fct_custom_field_changes.
 
-    Incremental over a bounded lookback: each run rewrites the days from
-    window_start = least(today - var field_history_daily_lookback_days, last stored day + 1)
-    to today, for the pairs with a change that arrived (loaded_at) after the latest one the stored
-    rows show, and for every pair when a new day has begun since the last run (that adds the day's
-    carried-forward rows). The pre-hook deletes exactly those rows first. A change dated before
-    the window (a very late load) reaches the days before the window only with --full-refresh.
+    Incremental over a bounded lookback: window_start = least(today - var
+    field_history_daily_lookback_days, last stored day + 1) (days in var time_zone). When a new day
+    has begun since the last run, every pair's days from window_start are rewritten (that adds the
+    day's carried-forward rows). Otherwise only the pairs with a change that arrived (loaded_at)
+    after the latest one the stored rows show, each from the first day such a change is valid on
+    (no earlier than window_start): the days before keep their value. The pre-hook deletes exactly
+    those rows first. A change dated before the window (a very late load) reaches the days before
+    the window only with --full-refresh.
 -#}
 {#- indexes: dbt names them uniquely and builds them with each new table (first and full builds) -#}
 {{
@@ -32,24 +34,15 @@ with
 calendar as (
 
     select
-        (now() at time zone {{ time_zone }})::date as today,
-        {%- if window is not none %}
-        '{{ window.window_start }}'::date as window_start
-        {%- else %}
-        null::date as window_start
-        {%- endif %}
+        (now() at time zone {{ time_zone }})::date as today
 
 ),
 
 {% if window is not none -%}
--- pairs whose days inside the window may differ from what is stored
-window_pairs as (
+-- the pairs whose days may differ from what is stored, and the first such day of each
+rewritten_pairs as (
 
-    select distinct
-        changes.task_id,
-        changes.field_id
-    from {{ ref('fct_custom_field_changes') }} as changes
-    where {{ clickup_extras.field_history_daily_changed_pairs(window) }}
+    {{ clickup_extras.field_history_daily_rewritten_pairs(window) }}
 
 ),
 
@@ -75,20 +68,25 @@ window_pairs as (
 changes as (
 
     {%- if window is not none %}
-    -- the rewritten pairs' changes, pair by pair through the (task_id, field_id) index (offset 0
-    -- keeps the subquery apart, so PostgreSQL does not fall back to a full scan)
-    select pair_changes.*
-    from window_pairs
+    -- the rewritten pairs' changes from from_version, pair by pair through the (task_id, field_id,
+    -- version_number) index (offset 0 keeps the subquery apart: no fall back to a full scan)
+    select
+        pair_changes.*,
+        rewritten_pairs.rewrite_from
+    from rewritten_pairs
     cross join lateral (
         select {{ change_columns }}
         from {{ ref('fct_custom_field_changes') }} as pair_change
         where
-            pair_change.task_id = window_pairs.task_id
-            and pair_change.field_id = window_pairs.field_id
+            pair_change.task_id = rewritten_pairs.task_id
+            and pair_change.field_id = rewritten_pairs.field_id
+            and pair_change.version_number >= rewritten_pairs.from_version
         offset 0
     ) as pair_changes
     {%- else %}
-    select {{ change_columns }}
+    select
+        {{ change_columns }},
+        null::date as rewrite_from
     from {{ ref('fct_custom_field_changes') }}
     {%- endif %}
 
@@ -99,12 +97,11 @@ effective_changes as (
 
     select changes.*
     from changes
-    cross join calendar
     where
         not changes.is_deletion
         and (changes.valid_to_day is null or changes.valid_to_day > changes.valid_from_day)
     {%- if window is not none %}
-        and (changes.valid_to_day is null or changes.valid_to_day > calendar.window_start)
+        and (changes.valid_to_day is null or changes.valid_to_day > changes.rewrite_from)
         {%- endif %}
 
 ),
@@ -117,11 +114,7 @@ days as (
     from effective_changes
     cross join calendar
     cross join lateral generate_series(
-        {%- if window is not none %}
-        greatest(effective_changes.valid_from_day, calendar.window_start),
-        {%- else %}
-        effective_changes.valid_from_day,
-        {%- endif %}
+        greatest(effective_changes.valid_from_day, effective_changes.rewrite_from),
         coalesce(effective_changes.valid_to_day - 1, calendar.today),
         interval '1 day'
     ) as day_series (date_day)
