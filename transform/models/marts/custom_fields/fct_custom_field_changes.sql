@@ -30,7 +30,12 @@
         unique_key=['task_id', 'field_id'],
         replace_from_column='version_number',
         on_schema_change='append_new_columns',
-        indexes=[{'columns': ['task_id', 'field_id', 'version_number']}, {'columns': ['loaded_at']}],
+        indexes=[
+            {'columns': ['task_id', 'field_id', 'version_number']},
+            {'columns': ['loaded_at']},
+            {'columns': ['pair_last_extras_row_id']},
+            {'columns': ['pair_last_delivery_id']},
+        ],
         post_hook=[
             "{{ clickup_extras.analyze_after_full_build() }}",
         ],
