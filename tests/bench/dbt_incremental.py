@@ -189,20 +189,13 @@ def synthesise_history(url: str, rows: int) -> int:
     return int(count)
 
 
-def _change(url: str, history_rows: int, run: int = 1) -> int:
-    """Append a new version, dated now, for CHANGED_PCT % of the history's row count of pairs
-    (other pairs on each run: no run finds the pages of the one before in the cache)."""
-    changed = max(int(history_rows * CHANGED_PCT / 100), 1)
+def append_versions(
+    url: str, overrides: dict[str, str], pick: str, params: t.Sequence[t.Any] = ()
+) -> None:
+    """Append a new version of the pairs `pick` selects (an SQL tail over their current version,
+    alias `latest`), copied from it with `overrides` (column -> SQL expression) applied."""
     with psycopg.connect(url, autocommit=True) as connection:
         columns = landing_columns(connection, "task_custom_field_values")
-        overrides = {
-            "value_text": "'changed at ' || now()::text",
-            "task_date_updated": "now()",
-            "_extras_extracted_at": "now()",
-            "_extras_loaded_at": "now()",
-            "_extras_batch_id": "md5('bench-change')::uuid",
-            "_extras_record_hash": "md5(latest._extras_record_hash || 'changed')",
-        }
         select_list = version_rows_sql(columns, "latest", overrides)
         quoted = ", ".join(f'"{c}"' for c in columns)
         connection.execute(
@@ -210,10 +203,29 @@ def _change(url: str, history_rows: int, run: int = 1) -> int:
             insert into "{SCHEMA}".task_custom_field_values ({quoted})
             select {select_list}
             from "{SCHEMA}".task_custom_field_values__current as latest
-            order by md5(latest.task_id || latest.field_id || '{run}')
-            limit {changed}
-            """
+            {pick}
+            """,
+            params,
         )
+
+
+def _change(url: str, history_rows: int, run: int = 1) -> int:
+    """Append a new version, dated now, for CHANGED_PCT % of the history's row count of pairs
+    (other pairs on each run: no run finds the pages of the one before in the cache)."""
+    changed = max(int(history_rows * CHANGED_PCT / 100), 1)
+    overrides = {
+        "value_text": "'changed at ' || now()::text",
+        "task_date_updated": "now()",
+        "_extras_extracted_at": "now()",
+        "_extras_loaded_at": "now()",
+        "_extras_batch_id": "md5('bench-change')::uuid",
+        "_extras_record_hash": "md5(latest._extras_record_hash || 'changed')",
+    }
+    append_versions(
+        url,
+        overrides,
+        f"order by md5(latest.task_id || latest.field_id || '{run}') limit {changed}",
+    )
     return changed
 
 
@@ -228,21 +240,25 @@ def _vacuum(url: str) -> None:
             connection.execute(f"vacuum (analyze) bench_analytics.{model}")
 
 
-def _dbt_build(url: str, work: Path, *extra: str) -> dict[str, t.Any]:
-    """`dbt build` of the field-history models (no data tests): wall and build time, rows."""
-    environment = {
+def dbt_environment(url: str, schema: str) -> dict[str, str]:
+    """dbt's environment: the connection (libpq variables) and the target schema."""
+    return {
         **os.environ,
         **libpq_environment(url),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DBT_TARGET_SCHEMA": "bench_analytics",
+        "DBT_TARGET_SCHEMA": schema,
     }
-    command = [
+
+
+def dbt_build_command(target: Path, *extra: str, data_tests: bool = False) -> list[str]:
+    """`dbt build` of the field-history models (SELECTION), without unit tests (and without data
+    tests unless asked), its target and logs in `target`."""
+    return [
         str(DBT_EXE),
         "build",
         "--select",
         *SELECTION.split(),
-        "--exclude-resource-type",
-        "test",
+        *([] if data_tests else ["--exclude-resource-type", "test"]),
         "--exclude-resource-type",
         "unit_test",
         *extra,
@@ -251,10 +267,16 @@ def _dbt_build(url: str, work: Path, *extra: str) -> dict[str, t.Any]:
         "--profiles-dir",
         str(TRANSFORM),
         "--target-path",
-        str(work / "target"),
+        str(target),
         "--log-path",
-        str(work / "logs"),
+        str(target / "logs"),
     ]
+
+
+def _dbt_build(url: str, work: Path, *extra: str) -> dict[str, t.Any]:
+    """`dbt build` of the field-history models (no data tests): wall and build time, rows."""
+    environment = dbt_environment(url, "bench_analytics")
+    command = dbt_build_command(work / "target", *extra)
     started = time.monotonic()
     result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     wall = time.monotonic() - started

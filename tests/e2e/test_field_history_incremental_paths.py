@@ -10,56 +10,31 @@ rows (its history is not rewritten), and in the end every field-history mart equ
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import psycopg
 
-from orchestrate.database_url import libpq_environment
 from tests.bench.dbt_incremental import (
-    DBT_EXE,
     MODELS,
     SCHEMA,
-    SELECTION,
-    TRANSFORM,
+    append_versions,
     create_landing_tables,
-    landing_columns,
+    dbt_build_command,
+    dbt_environment,
     synthesise_history,
-    version_rows_sql,
 )
 
 PAIRS = "select task_id, field_id from {schema}.task_custom_field_values__current order by md5(task_id || field_id)"
 
 
 def dbt_build(url: str, schema: str, target: Path, *extra: str) -> None:
+    """The field-history models and their data tests; the out-of-order version below is dated
+    inside the daily history's lookback (5 days here)."""
+    lookback = ("--vars", '{"field_history_daily_lookback_days": 5}')
     result = subprocess.run(
-        [
-            str(DBT_EXE),
-            "build",
-            "--select",
-            *SELECTION.split(),
-            "--exclude-resource-type",
-            "unit_test",
-            # the out-of-order version is dated inside the daily history's lookback
-            "--vars",
-            '{"field_history_daily_lookback_days": 5}',
-            *extra,
-            "--project-dir",
-            str(TRANSFORM),
-            "--profiles-dir",
-            str(TRANSFORM),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target / "logs"),
-        ],
-        env={
-            **os.environ,
-            **libpq_environment(url),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "DBT_TARGET_SCHEMA": schema,
-        },
+        dbt_build_command(target, *lookback, *extra, data_tests=True),
+        env=dbt_environment(url, schema),
         capture_output=True,
         text=True,
         check=False,
@@ -67,26 +42,19 @@ def dbt_build(url: str, schema: str, target: Path, *extra: str) -> None:
     assert result.returncode == 0, result.stdout[-6000:]
 
 
-def append_versions(url: str, pairs: list[tuple[str, str]], overrides: dict[str, str]) -> None:
-    """A new version of each pair, copied from its current one with `overrides` applied."""
-    with psycopg.connect(url, autocommit=True) as connection:
-        columns = landing_columns(connection, "task_custom_field_values")
-        defaults = {
-            "_extras_extracted_at": "now()",
-            "_extras_loaded_at": "now()",
-            "_extras_record_hash": "md5(latest._extras_record_hash || clock_timestamp()::text)",
-        }
-        select_list = version_rows_sql(columns, "latest", {**defaults, **overrides})
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        connection.execute(
-            f"""
-            insert into "{SCHEMA}".task_custom_field_values ({quoted})
-            select {select_list}
-            from "{SCHEMA}".task_custom_field_values__current as latest
-            where (latest.task_id, latest.field_id) in (select * from unnest(%s::text[], %s::text[]))
-            """,
-            ([task for task, _ in pairs], [field for _, field in pairs]),
-        )
+def append_to(url: str, pairs: list[tuple[str, str]], overrides: dict[str, str]) -> None:
+    """A new version of each of `pairs`, copied from its current one with `overrides` applied."""
+    defaults = {
+        "_extras_extracted_at": "now()",
+        "_extras_loaded_at": "now()",
+        "_extras_record_hash": "md5(latest._extras_record_hash || clock_timestamp()::text)",
+    }
+    append_versions(
+        url,
+        {**defaults, **overrides},
+        "where (latest.task_id, latest.field_id) in (select * from unnest(%s::text[], %s::text[]))",
+        ([task for task, _ in pairs], [field for _, field in pairs]),
+    )
 
 
 def row_versions(url: str, pairs: list[tuple[str, str]]) -> dict[tuple, tuple]:
@@ -143,14 +111,10 @@ def test_appended_and_recomputed_pairs_equal_a_full_refresh(
     dbt_build(database_url, "inc", tmp_path / "t1")
     before = row_versions(database_url, changed + unchanged + removed + out_of_order)
 
-    append_versions(
-        database_url, changed, {"value_text": "'changed'", "task_date_updated": "now()"}
-    )
-    append_versions(database_url, unchanged, {"task_date_updated": "now()"})
-    append_versions(
-        database_url, removed, {"_extras_deleted_at": "now()", "task_date_updated": "now()"}
-    )
-    append_versions(
+    append_to(database_url, changed, {"value_text": "'changed'", "task_date_updated": "now()"})
+    append_to(database_url, unchanged, {"task_date_updated": "now()"})
+    append_to(database_url, removed, {"_extras_deleted_at": "now()", "task_date_updated": "now()"})
+    append_to(
         database_url,
         out_of_order,
         # between the last two stored versions (3 days apart)
@@ -178,8 +142,8 @@ def test_appended_and_recomputed_pairs_equal_a_full_refresh(
     assert not kept(out_of_order, 2)
 
     # the removed fields come back, the changed ones change again
-    append_versions(database_url, removed, {"value_text": "'back'", "task_date_updated": "now()"})
-    append_versions(database_url, changed, {"value_text": "'again'", "task_date_updated": "now()"})
+    append_to(database_url, removed, {"value_text": "'back'", "task_date_updated": "now()"})
+    append_to(database_url, changed, {"value_text": "'again'", "task_date_updated": "now()"})
     dbt_build(database_url, "inc", tmp_path / "t3")
 
     dbt_build(database_url, "full_build", tmp_path / "full", "--full-refresh")
