@@ -229,6 +229,18 @@ def _change(url: str, history_rows: int, run: int = 1) -> int:
     return changed
 
 
+def _drop_bench_schemas(url: str) -> None:
+    """Drop the marts an earlier run left in DATABASE_URL (the bench's own bench_analytics*
+    schemas): the first build must be a first build, and dbt's `--empty` parse run cannot render
+    the incremental branches (it wraps each ref in an aliased subquery)."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        schemas = connection.execute(
+            "select nspname from pg_namespace where nspname like 'bench\\_analytics%'"
+        ).fetchall()
+        for (schema,) in schemas:
+            connection.execute(f'drop schema "{schema}" cascade')
+
+
 def _vacuum(url: str) -> None:
     """What autovacuum does between two scheduled builds: vacuum and analyze the landing table and
     the freshly built marts. Back to back, autovacuum would still be at work on them during the
@@ -321,6 +333,7 @@ def measure(size: str) -> dict[str, t.Any]:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     with throwaway_database("dbtb") as (url, _):
+        _drop_bench_schemas(url)
         _log("creating the landing tables with target-extras")
         create_landing_tables(url, work)
         _log(f"synthesising {history_rows:,} history rows")
