@@ -49,11 +49,11 @@ deliveries as (
 
 ),
 
--- every report of an event: one per history item of a delivery, one per delivery without items
+-- every report of an event (one per history item of a delivery, one per delivery without items),
+-- each a partial aggregate of one delivery, shaped as a stored row so that one fold serves both
 reports as (
 
     select
-        delivery_id,
         webhook_id,
         history_item_id as event_key,
         history_item_id,
@@ -63,19 +63,23 @@ reports as (
         item_type,
         custom_field_id,
         custom_field,
-        user_id,
-        username,
+        user_id as changed_by_user_id,
+        username as changed_by_username,
         value_before_json,
         value_after_json,
         item_data,
         changed_at,
-        received_at
+        1::bigint as delivery_count,
+        received_at as first_received_at,
+        received_at as last_received_at,
+        delivery_id as first_delivery_id,
+        delivery_id as last_delivery_id,
+        delivery_id as event_delivery_id
     from history_items
 
     union all
 
     select
-        delivery_id,
         webhook_id,
         'sha256:' || body_sha256 as event_key,
         null::text as history_item_id,
@@ -85,91 +89,20 @@ reports as (
         null::text as item_type,
         null::text as custom_field_id,
         null::jsonb as custom_field,
-        null::bigint as user_id,
-        null::text as username,
+        null::bigint as changed_by_user_id,
+        null::text as changed_by_username,
         null::jsonb as value_before_json,
         null::jsonb as value_after_json,
         null::jsonb as item_data,
         null::timestamptz as changed_at,
-        received_at
+        1::bigint as delivery_count,
+        received_at as first_received_at,
+        received_at as last_received_at,
+        delivery_id as first_delivery_id,
+        delivery_id as last_delivery_id,
+        delivery_id as event_delivery_id
     from deliveries
     where history_item_count = 0
-
-),
-
--- per (webhook, event): partial aggregates of the new reports
-report_counts as (
-
-    select
-        webhook_id,
-        event_key,
-        count(*) as delivery_count,
-        min(received_at) as first_received_at,
-        max(received_at) as last_received_at,
-        min(delivery_id) as first_delivery_id,
-        max(delivery_id) as last_delivery_id
-    from reports
-    group by webhook_id, event_key
-
-),
-
--- the event's content as its first report carried it
-first_reports as (
-
-    select distinct on (webhook_id, event_key) *
-    from reports
-    order by webhook_id asc, event_key asc, delivery_id asc
-
-),
-
--- the event name: a specific event (taskStatusUpdated, ...) wins over its taskUpdated twin
-named_reports as (
-
-    select distinct on (webhook_id, event_key)
-        webhook_id,
-        event_key,
-        event_name,
-        delivery_id as event_delivery_id
-    from reports
-    order by
-        webhook_id asc,
-        event_key asc,
-        {{ clickup_extras.webhook_event_name_rank('event_name') }} asc,
-        delivery_id asc
-
-),
-
-new_events as (
-
-    select
-        report_counts.webhook_id,
-        report_counts.event_key,
-        first_reports.history_item_id,
-        first_reports.task_id,
-        named_reports.event_name,
-        first_reports.field,
-        first_reports.item_type,
-        first_reports.custom_field_id,
-        first_reports.custom_field,
-        first_reports.user_id as changed_by_user_id,
-        first_reports.username as changed_by_username,
-        first_reports.value_before_json,
-        first_reports.value_after_json,
-        first_reports.item_data,
-        first_reports.changed_at,
-        report_counts.delivery_count,
-        report_counts.first_received_at,
-        report_counts.last_received_at,
-        report_counts.first_delivery_id,
-        report_counts.last_delivery_id,
-        named_reports.event_delivery_id
-    from report_counts
-    inner join first_reports
-        on report_counts.webhook_id = first_reports.webhook_id
-        and report_counts.event_key = first_reports.event_key
-    inner join named_reports
-        on report_counts.webhook_id = named_reports.webhook_id
-        and report_counts.event_key = named_reports.event_key
 
 ),
 
@@ -200,7 +133,7 @@ previous_events as (
         last_delivery_id,
         event_delivery_id
     from {{ this }}
-    where event_key in (select new_events.event_key from new_events)
+    where event_key in (select reports.event_key from reports)
 
 ),
 
@@ -208,7 +141,7 @@ previous_events as (
 
 partial_events as (
 
-    select * from new_events
+    select * from reports
     {%- if is_incremental() %}
     union all
     select * from previous_events
@@ -216,7 +149,8 @@ partial_events as (
 
 ),
 
--- partial aggregates folded: sums, minima and maxima; content of the earliest delivery
+-- partial aggregates (new reports, stored rows) folded: sums, minima and maxima; content of the
+-- earliest delivery; the name of the best-ranked one
 folded as (
 
     select
