@@ -118,7 +118,7 @@ class ClickUpStream(RESTStream[Any]):
 
     @property
     def http_headers(self) -> dict[str, str]:
-        """The token goes raw in ``Authorization`` (FACTS.md §1), never in the URL."""
+        """The token goes raw in ``Authorization`` (docs/clickup-api.md §1), never in the URL."""
         return {
             "Authorization": self.config["api_token"],
             "Content-Type": "application/json",

@@ -2,7 +2,7 @@
 
 A page-number paginator walks the same endpoint once per ``archived`` value.
 
-ClickUp hides archived objects unless asked with ``archived=true`` (FACTS.md §3, §8), so
+ClickUp hides archived objects unless asked with ``archived=true`` (docs/clickup-api.md §3, §8), so
 every list endpoint is read in two passes: ``archived=false`` then ``archived=true``. The
 page token is ``(archived, page)``. With ``page_size`` set, a pass ends on
 ``last_page == true``, on a page shorter than ``page_size`` or on an empty page;
@@ -139,7 +139,7 @@ class CommentCursor(NamedTuple):
 
 
 class CommentPaginator(BaseAPIPaginator[CommentCursor | None]):
-    """Task comments come newest first, ``page_size`` at a time (FACTS.md §7).
+    """Task comments come newest first, ``page_size`` at a time (docs/clickup-api.md §7).
 
     The next (older) page is asked with the last comment's ``date`` and ``id``; a short or
     empty page is the last one (the API has no end flag: UNCONFIRMED).

@@ -210,7 +210,7 @@ class RateLimiter:
         reset = _header_number(headers, "X-RateLimit-Reset")
         if reset is None:
             return None
-        # The unit is undocumented (FACTS §2): treat values that look like ms as ms.
+        # The unit is undocumented (docs/clickup-api.md §2): treat values that look like ms as ms.
         return reset / 1000 if reset > now * 100 else reset
 
     def _reset_deadline(self, now: float, reset: float | None) -> float:

@@ -5,7 +5,7 @@ Kinds (docs/data-contracts.md §1, ``task_relationships``):
 - ``waiting_on`` / ``blocking``: a ``dependencies[]`` entry whose ``task_id`` is the task means
   it waits on ``depends_on``; one whose ``depends_on`` is the task means it blocks ``task_id``.
   ClickUp shows the entry on both tasks, so each side yields its own row. This reading is an
-  inference (FACTS.md §4), which the sandbox follows.
+  inference (docs/clickup-api.md §4), which the sandbox follows.
 - ``linked``: ``linked_tasks[]``; ``link_id`` names the other task.
 - ``parent``: the task's immediate ``parent``; the mirror row ``subtask`` (key: the parent,
   the subtask) comes from the same payload, the only one that knows about it.

@@ -211,7 +211,7 @@ class FakeClickUp:
     def _tasks_page(self, query: dict[str, list[str]], archived: bool) -> dict:
         since = int(query.get("date_updated_gt", ["0"])[0])
         page = int(query.get("page", ["0"])[0])
-        # Inclusive, as observed on the real API (FACTS.md §3).
+        # Inclusive, as observed on the real API (docs/clickup-api.md §3).
         matching = [
             t
             for t in self.tasks

@@ -1,4 +1,4 @@
-"""Custom-field decoding of every type, including ClickUp's weird shapes (FACTS.md §4)."""
+"""Custom-field decoding of every type, including ClickUp's weird shapes (docs/clickup-api.md §4)."""
 
 from __future__ import annotations
 

@@ -16,8 +16,6 @@ from tap_testkit import TapRun, run_tap
 
 from orchestrate.sandbox_runner import running_sandbox
 
-pytest.importorskip("clickup_sandbox")
-
 
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TapRun, dict]]:

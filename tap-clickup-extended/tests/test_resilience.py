@@ -17,13 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clickup_sandbox.second_client import SecondClient
 from tap_testkit import TapRun, run_tap
 
 from orchestrate.sandbox_runner import Sandbox, running_sandbox
-
-pytest.importorskip("clickup_sandbox")
-
-from clickup_sandbox.second_client import SecondClient
 
 TOKEN = "pk_sandbox"
 #: The tasks endpoint with its query (``/team/{id}/taskTemplate`` must not match).

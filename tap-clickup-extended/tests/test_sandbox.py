@@ -12,8 +12,6 @@ from typing import Any
 import pytest
 from tap_testkit import TapRun, run_tap, running_sandbox
 
-pytest.importorskip("clickup_sandbox")
-
 SANDBOX_TOKEN = "pk_sandbox"
 
 

@@ -21,8 +21,6 @@ from typing import Any
 import pytest
 from tap_testkit import TapRun, control, run_tap, running_sandbox
 
-pytest.importorskip("clickup_sandbox")
-
 TOKEN = "pk_sandbox"
 BULK = "GET /task/bulk_time_in_status/task_ids"
 COMMENTS = "GET /task/{task_id}/comment"

@@ -35,7 +35,8 @@ def database_url() -> t.Iterator[str]:
     if external:
         yield external
         return
-    pgserver = pytest.importorskip("pgserver")
+    import pgserver
+
     # The unix socket lives inside the data directory: keep its path short. As root, pgserver
     # runs PostgreSQL as its own user, which must be able to traverse the parent directory.
     datadir = tempfile.mkdtemp(prefix="pgt", dir="/tmp")

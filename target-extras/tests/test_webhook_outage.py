@@ -14,7 +14,6 @@ SECRET = "OUTAGE" + "7" * 40
 
 @pytest.fixture
 def postgres() -> Iterator[StoppablePostgres]:
-    pytest.importorskip("pgserver")
     server = StoppablePostgres()
     yield server
     server.close()

@@ -109,7 +109,6 @@ def test_every_event_lands_with_duplicates_and_reordering(
 
 
 def test_events_sent_during_a_database_outage_land_through_retries(sandbox: SandboxServer) -> None:
-    pytest.importorskip("pgserver")
     postgres = StoppablePostgres()
     receiver = Receiver({"database_url": postgres.url, "database_timeout_seconds": 1.0})
     try:

@@ -1,6 +1,6 @@
 """ClickUp's OpenAPI 200-response schemas, with targeted, documented overrides.
 
-FACTS.md warns that the specs contradict themselves; where a schema is plainly wrong versus the
+docs/clickup-api.md warns that the specs contradict themselves; where a schema is plainly wrong versus the
 facts (or versus a sibling endpoint's schema), the override below replaces only that node and says
 why. Everything else is validated as ClickUp wrote it.
 """
@@ -17,9 +17,30 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-#: ClickUp's OpenAPI files: ``CLICKUP_OPENAPI_DIR``, else ``../shared/clickup-api/openapi``.
-OPENAPI = Path(os.environ.get("CLICKUP_OPENAPI_DIR") or SHARED / "clickup-api" / "openapi")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+#: ClickUp's OpenAPI files, vendored unchanged (vendor/clickup-openapi/README.md);
+#: ``CLICKUP_OPENAPI_DIR`` points a run at another copy.
+OPENAPI = Path(os.environ.get("CLICKUP_OPENAPI_DIR") or REPO_ROOT / "vendor" / "clickup-openapi")
+
+
+class MissingDefinitionError(AssertionError):
+    """A ClickUp OpenAPI definition the tests need is not where it should be.
+
+    An ``AssertionError``, so pytest reports a failure (never a skip) with this message.
+    """
+
+
+def definition_path(filename: str) -> Path:
+    """The path of one vendored definition; a clear failure when it is not there."""
+    path = OPENAPI / filename
+    if not path.is_file():
+        raise MissingDefinitionError(
+            f"ClickUp's OpenAPI definition {filename} is missing from {OPENAPI}: restore it "
+            "(git checkout -- vendor/clickup-openapi) or add it as vendor/clickup-openapi/README.md "
+            "describes, or unset CLICKUP_OPENAPI_DIR"
+        )
+    return path
+
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 USER = {
@@ -52,40 +73,74 @@ CHECKLIST = {
     "required": ["id", "task_id", "name", "orderindex", "resolved", "unresolved", "items"],
 }
 FIELD_VALUE = {
-    "description": "any JSON: the value's shape depends on the field type (FACTS.md §4 table)"
+    "description": "any JSON: the value's shape depends on the field type (docs/clickup-api.md §4 table)"
 }
 
 # The fixes shared by every task schema (team tasks, list tasks, single task).
 _TASK_FIXES: list[tuple[str, Any, str]] = [
-    ("date_closed", NULLABLE_STRING, "open tasks have date_closed null (FACTS §4)"),
-    ("parent", NULLABLE_STRING, "top-level tasks have parent null (FACTS §4)"),
-    ("due_date", NULLABLE_STRING, "dates are ms strings or null (FACTS §4)"),
-    ("start_date", NULLABLE_STRING, "dates are ms strings or null (FACTS §4)"),
-    ("priority", PRIORITY, "priority is the object form or null, not an integer (FACTS §4)"),
+    ("date_closed", NULLABLE_STRING, "open tasks have date_closed null (docs/clickup-api.md §4)"),
+    ("parent", NULLABLE_STRING, "top-level tasks have parent null (docs/clickup-api.md §4)"),
+    ("due_date", NULLABLE_STRING, "dates are ms strings or null (docs/clickup-api.md §4)"),
+    ("start_date", NULLABLE_STRING, "dates are ms strings or null (docs/clickup-api.md §4)"),
+    (
+        "priority",
+        PRIORITY,
+        "priority is the object form or null, not an integer (docs/clickup-api.md §4)",
+    ),
     ("points", {"type": ["number", "null"]}, "points is null when unset"),
     (
         "time_estimate",
         {"type": ["number", "null"]},
-        "ms, may be a float or null (FACTS §4); the team schema says number, the list schema "
+        "ms, may be a float or null (docs/clickup-api.md §4); the team schema says number, the list schema "
         "string: they cannot both hold",
     ),
     ("time_spent", {"type": "number"}, "ms number, as the team schema's sibling fields"),
-    ("assignees", {"type": "array", "items": USER}, "user objects, not strings (FACTS §4)"),
-    ("watchers", {"type": "array", "items": USER}, "user objects, not strings (FACTS §4)"),
-    ("tags", {"type": "array", "items": TAG}, "tag objects {name, tag_fg, tag_bg} (FACTS §4)"),
-    ("checklists", {"type": "array", "items": CHECKLIST}, "checklist objects (FACTS §4)"),
-    ("dependencies", {"type": "array", "items": DEPENDENCY}, "objects (FACTS §4), not strings"),
-    ("linked_tasks", {"type": "array", "items": LINK}, "objects (FACTS §4), not strings"),
+    (
+        "assignees",
+        {"type": "array", "items": USER},
+        "user objects, not strings (docs/clickup-api.md §4)",
+    ),
+    (
+        "watchers",
+        {"type": "array", "items": USER},
+        "user objects, not strings (docs/clickup-api.md §4)",
+    ),
+    (
+        "tags",
+        {"type": "array", "items": TAG},
+        "tag objects {name, tag_fg, tag_bg} (docs/clickup-api.md §4)",
+    ),
+    (
+        "checklists",
+        {"type": "array", "items": CHECKLIST},
+        "checklist objects (docs/clickup-api.md §4)",
+    ),
+    (
+        "dependencies",
+        {"type": "array", "items": DEPENDENCY},
+        "objects (docs/clickup-api.md §4), not strings",
+    ),
+    (
+        "linked_tasks",
+        {"type": "array", "items": LINK},
+        "objects (docs/clickup-api.md §4), not strings",
+    ),
 ]
 _FIELD_ITEM_FIXES: list[tuple[str, Any, str]] = [
-    ("value", FIELD_VALUE, "the spec allows only user objects or {value}; FACTS §4 lists many"),
+    (
+        "value",
+        FIELD_VALUE,
+        "the spec allows only user objects or {value}; docs/clickup-api.md §4 lists many",
+    ),
     (
         "type_config",
         {"type": "object"},
-        "type_config depends on the field type (FACTS §5); the spec shows only the users one",
+        "type_config depends on the field type (docs/clickup-api.md §5); the spec shows only the users one",
     ),
 ]
-TIME_ENTRY_OPTIONAL = "entries without a task have no task/task_location/task_url (FACTS §6)"
+TIME_ENTRY_OPTIONAL = (
+    "entries without a task have no task/task_location/task_url (docs/clickup-api.md §6)"
+)
 
 
 def _task_fixes(prefix: str) -> list[tuple[str, Any, str]]:
@@ -103,12 +158,12 @@ OVERRIDES: dict[str, list[tuple[str, Any, str]]] = {
         (
             "properties.tasks.items.properties.custom_fields.items.properties.value",
             FIELD_VALUE,
-            "custom field values vary by type (FACTS §4)",
+            "custom field values vary by type (docs/clickup-api.md §4)",
         ),
         (
             "properties.last_page",
             {"type": "boolean"},
-            "not in the team schema; sent as in the list endpoint (FACTS §3)",
+            "not in the team schema; sent as in the list endpoint (docs/clickup-api.md §3)",
         ),
     ],
     "gettasks.json": [
@@ -127,7 +182,7 @@ OVERRIDES: dict[str, list[tuple[str, Any, str]]] = {
         (
             "properties.folders",
             {"type": "array", "items": "$self:properties.folders"},
-            "folders is an array (FACTS §8: the schema says object, the example an array)",
+            "folders is an array (docs/clickup-api.md §8: the schema says object, the example an array)",
         ),
     ],
     "getfolders.json#item": [
@@ -148,27 +203,27 @@ OVERRIDES: dict[str, list[tuple[str, Any, str]]] = {
             "properties.data.items.required",
             ["id", "wid", "user", "billable", "start", "duration", "description", "tags",
              "source", "at"],
-            TIME_ENTRY_OPTIONAL + "; a running timer has no end (FACTS §6)",
+            TIME_ENTRY_OPTIONAL + "; a running timer has no end (docs/clickup-api.md §6)",
         ),
         (
             "properties.data.items.properties.start",
             {"type": ["string", "integer"]},
-            "numbers in ClickUp's list example, strings in its schema (FACTS §6)",
+            "numbers in ClickUp's list example, strings in its schema (docs/clickup-api.md §6)",
         ),
         (
             "properties.data.items.properties.end",
             {"type": ["string", "integer"]},
-            "numbers in ClickUp's list example, strings in its schema (FACTS §6)",
+            "numbers in ClickUp's list example, strings in its schema (docs/clickup-api.md §6)",
         ),
         (
             "properties.data.items.properties.task.properties.custom_id",
             NULLABLE_STRING,
-            "custom_id is null for most tasks (FACTS §1)",
+            "custom_id is null for most tasks (docs/clickup-api.md §1)",
         ),
         (
             "properties.data.items.properties.task_location.required",
             ["list_id", "folder_id", "space_id"],
-            "names only with include_location_names=true (FACTS §6)",
+            "names only with include_location_names=true (docs/clickup-api.md §6)",
         ),
     ],
     "getsingulartimeentry.json": [
@@ -183,19 +238,19 @@ OVERRIDES: dict[str, list[tuple[str, Any, str]]] = {
         (
             "properties.comments.items.properties.assignee",
             {"type": ["object", "null"]},
-            "unassigned comments have assignee null (FACTS §7)",
+            "unassigned comments have assignee null (docs/clickup-api.md §7)",
         ),
         (
             "properties.comments.items.properties.assigned_by",
             {"type": ["object", "null"]},
-            "unassigned comments have assigned_by null (FACTS §7)",
+            "unassigned comments have assigned_by null (docs/clickup-api.md §7)",
         ),
     ],
     "gettasktemplates.json": [
         (
             "properties.templates.items",
             {"type": "object", "required": ["id", "name"]},
-            "item shape UNCONFIRMED (FACTS §7); templates need an id to be a stream",
+            "item shape UNCONFIRMED (docs/clickup-api.md §7); templates need an id to be a stream",
         ),
     ],
     "getbulktaskstimeinstatus.json": [
@@ -265,7 +320,7 @@ def _apply(schema: dict[str, Any], overrides: list[tuple[str, Any, str]]) -> Non
 @cache
 def response_schema(filename: str) -> dict[str, Any]:
     """The resolved, overridden 200-response schema of the one operation in ``filename``."""
-    doc = json.loads((OPENAPI / filename).read_text())
+    doc = json.loads(definition_path(filename).read_text())
     ops = [
         op
         for item in doc["paths"].values()
@@ -293,9 +348,13 @@ def _shape(template: str) -> str:
 @cache
 def _operations() -> dict[tuple[str, str], str]:
     found: dict[tuple[str, str], str] = {}
-    if not OPENAPI.is_dir():
-        return found
-    for path in sorted(OPENAPI.glob("*.json")):
+    paths = sorted(OPENAPI.glob("*.json"))
+    if not paths:
+        raise MissingDefinitionError(
+            f"no ClickUp OpenAPI definitions in {OPENAPI}: the tests validate the sandbox against "
+            "them (vendor/clickup-openapi/README.md); restore the folder or unset CLICKUP_OPENAPI_DIR"
+        )
+    for path in paths:
         for template, item in json.loads(path.read_text())["paths"].items():
             for method in item:
                 if method in {"get", "post", "put", "delete"}:

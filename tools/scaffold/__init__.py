@@ -4,6 +4,6 @@
 full-table stream that is a child of ``workspaces`` (or of ``spaces`` for ``/space/{space_id}/…``
 paths): the tap module (discovered by the tap, no registration), a sandbox endpoint module
 (discovered by the sandbox, data generated from the seed, shaped like ClickUp's OpenAPI example
-when ``/work/shared/clickup-api/openapi/`` describes the path), and the dbt source tables, column
+when ``vendor/clickup-openapi/`` describes the path), and the dbt source tables, column
 macro, staging models and their YAML. See CONTRIBUTING.md.
 """

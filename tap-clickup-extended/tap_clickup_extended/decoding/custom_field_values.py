@@ -1,6 +1,6 @@
 """Decode a task's custom-field entry (definition + ``value``) into typed value columns.
 
-ClickUp serialises values differently per field type (FACTS.md §4): a drop-down value is
+ClickUp serialises values differently per field type (docs/clickup-api.md §4): a drop-down value is
 the option's ORDERINDEX, labels are option ids, users and tasks are arrays of objects (or a
 single object), numbers may be strings, dates are ms strings, checkboxes may be strings.
 An unset field has no ``value`` key. :func:`decode_value` returns every value column of a

@@ -59,7 +59,7 @@ class TasksStream(ClickUpStream):
     """``GET /team/{team_id}/task`` walked by ``date_updated``, one partition per archived pass.
 
     Subtasks and closed tasks are included; archived tasks come only with ``archived=true``
-    (FACTS.md §3), so each workspace has two partitions, each with its own bookmark. The
+    (docs/clickup-api.md §3), so each workspace has two partitions, each with its own bookmark. The
     walk is a keyset walk over ``order_by=updated`` (see ``UpdatedKeysetPaginator``), so the
     stream is sorted and its bookmark advances as it goes: an interrupted sync resumes from
     the last state the target committed, and a task changed mid-sync is read again at the end.
@@ -127,7 +127,7 @@ class TasksStream(ClickUpStream):
         self._walk_context: Context | None = None
         #: The partition's bookmark (ms) when its walk began; tasks not newer are re-reads.
         self._partition_since_ms = 0
-        #: ``reverse=true`` gives oldest first as far as anyone knows (FACTS.md §3); the
+        #: ``reverse=true`` gives oldest first as far as anyone knows (docs/clickup-api.md §3); the
         #: first page tells, and the walk flips the flag if ClickUp answers newest first.
         self._reverse = True
         self._order_flipped = False
@@ -168,7 +168,7 @@ class TasksStream(ClickUpStream):
         return self._paginator
 
     def get_url_params(self, context: Context | None, next_page_token: Any) -> dict[str, Any]:
-        """Filters of FACTS.md §3 and the keyset cursor."""
+        """Filters of docs/clickup-api.md §3 and the keyset cursor."""
         token: KeysetToken = next_page_token or self._paginator.current_value  # type: ignore[union-attr]
         return {
             "archived": "true" if (context or {}).get("archived") else "false",

@@ -15,7 +15,7 @@ from tap_clickup_extended.pagination import ShortPagePaginator
 from tap_clickup_extended.schema import build_schema
 from tap_clickup_extended.streams.workspace_streams import WorkspacesStream
 
-#: UNCONFIRMED: ClickUp documents neither the page size nor an end flag (FACTS.md §7); the
+#: UNCONFIRMED: ClickUp documents neither the page size nor an end flag (docs/clickup-api.md §7); the
 #: sandbox serves 100 a page. A page with fewer items (or none) is the last one.
 TEMPLATES_PAGE_SIZE = 100
 

@@ -1,6 +1,6 @@
 """The ClickUp API v2 wire format: turns canonical records into the JSON ClickUp would send.
 
-The oddities are deliberate (see shared/clickup-api/FACTS.md): ids are strings except user ids,
+The oddities are deliberate (see docs/clickup-api.md): ids are strings except user ids,
 task dates are ms strings, drop-down values are option orderindexes, numbers are sometimes numeric
 strings, unset custom fields have no ``value`` key, time-entry ``start``/``end`` are numbers in the
 list endpoint and strings elsewhere, and a running timer has a negative ``duration``.
@@ -580,7 +580,7 @@ def comment(state: State, c: Comment) -> dict[str, Any]:
 
 def task_template(t: TaskTemplate) -> dict[str, Any]:
     """A ``templates[]`` item: the spec types items as strings, so the shape is UNCONFIRMED
-    (FACTS §7); an id and a name are what a template picker needs."""
+    (docs/clickup-api.md §7); an id and a name are what a template picker needs."""
     return {"id": t.id, "name": t.name}
 
 

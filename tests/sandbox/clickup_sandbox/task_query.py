@@ -175,7 +175,7 @@ def select(
         if checks and not all(c(t) for c in checks):
             continue
         out.append(t)
-    # Default newest first; reverse=true gives oldest first (FACTS.md §3).
+    # Default newest first; reverse=true gives oldest first (docs/clickup-api.md §3).
     out.sort(key=key, reverse=not reverse)
     return out
 

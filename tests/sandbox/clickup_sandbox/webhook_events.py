@@ -2,7 +2,7 @@
 
 The mutator does not need to know about webhooks: ``Snapshot.take`` copies what events are made
 of before a change, ``changes_since`` compares it with the state after and returns one
-:class:`TaskChange` per event, shaped like ClickUp's (FACTS.md §9): ``history_items[{id, type,
+:class:`TaskChange` per event, shaped like ClickUp's (docs/clickup-api.md §9): ``history_items[{id, type,
 date, field, parent_id, data, source, user, before, after}]``, custom-field changes with
 ``field: "custom_field"`` and the field's definition, drop-down ``after`` = option UUID. A
 specific task event (``taskStatusUpdated``, ...) is also sent as ``taskUpdated`` with the same

@@ -10,7 +10,7 @@ from clickup_sandbox.handlers.common import ApiError, ApiRequest, bad_request
 from clickup_sandbox.model import State, Task
 
 MAX_BULK_TASKS = 100
-#: UNCONFIRMED: the page size of GET /team/{id}/taskTemplate is not documented (FACTS §7).
+#: UNCONFIRMED: the page size of GET /team/{id}/taskTemplate is not documented (docs/clickup-api.md §7).
 TEMPLATE_PAGE_SIZE = 100
 #: UNCONFIRMED: ClickUp documents no error for a workspace without the Total Time in Status
 #: ClickApp; the sandbox answers this 400 (docs/data-contracts.md §3).
