@@ -1,0 +1,1 @@
+"""Tests of transform/ installed as a dbt package into an analyst's own dbt project."""
