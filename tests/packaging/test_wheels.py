@@ -1,17 +1,25 @@
-"""Both packages build into wheels that install into a clean virtualenv and run.
+"""Both packages build into an sdist and a wheel that install into a clean virtualenv and run.
 
-Builds with ``python -m build --wheel``, creates a fresh virtualenv with uv (no access to the
-project's .venv), installs both wheels with their dependencies from the package index, and
-runs each CLI's ``--about``. Also checks that the README settings tables equal ``--about``.
+Builds with ``python -m build`` (the sdist, then the wheel from the sdist), creates a fresh
+virtualenv with uv (no access to the project's .venv), installs both wheels with their
+dependencies from the package index, and runs each CLI's ``--about``. Checks what the wheels
+and sdists hold (the package, its dist-info and LICENSE; no tests, no hub definition, nothing
+stray in the wheel) and the core metadata of each wheel (license, classifiers, project URLs,
+Python requirement, readme, keywords, authors). Also checks that the README settings tables
+equal ``--about``.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
+import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.metadata import Metadata
 
 from tests.packaging.about_tables import (
     PLUGINS,
@@ -39,18 +47,142 @@ def _package_version(package: str) -> str:
     raise AssertionError(f"no __version__ in {init}")
 
 
+CANONICAL_REPO = "https://github.com/clickup-extras/clickup-extras"
+#: ``[project.urls]`` of both packages (``{package}``: the package directory).
+PROJECT_URLS = {
+    "Homepage": CANONICAL_REPO,
+    "Documentation": f"{CANONICAL_REPO}/tree/main/{{package}}#readme",
+    "Repository": CANONICAL_REPO,
+    "Issues": f"{CANONICAL_REPO}/issues",
+    "Changelog": f"{CANONICAL_REPO}/blob/main/CHANGELOG.md",
+}
+#: Everything a wheel's dist-info may hold (hatchling; PEP 639 puts the license under licenses/).
+DIST_INFO_FILES = {"METADATA", "WHEEL", "RECORD", "entry_points.txt", "licenses/LICENSE"}
+
+
+def _module(package: str) -> str:
+    return package.replace("-", "_")
+
+
+def _source_files(package: str) -> set[str]:
+    """The files of the package's import package in the source tree (no caches), as in a wheel."""
+    root = REPO_ROOT / package
+    module_dir = root / _module(package)
+    return {
+        path.relative_to(root).as_posix()
+        for path in module_dir.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    }
+
+
 @pytest.fixture(scope="module")
-def installed_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtualenv with both wheels installed; its bin directory."""
-    dist = tmp_path_factory.mktemp("dist")
+def built_dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
+    """Package directory → ``{"wheel": path, "sdist": path}``, built by ``python -m build``."""
+    built: dict[str, dict[str, Path]] = {}
     for package in PLUGINS:
-        _run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, REPO_ROOT / package)
+        dist = tmp_path_factory.mktemp(f"dist-{package}")
+        _run(sys.executable, "-m", "build", "--outdir", dist, REPO_ROOT / package)
+        wheels, sdists = sorted(dist.glob("*.whl")), sorted(dist.glob("*.tar.gz"))
+        assert len(wheels) == 1 and len(sdists) == 1, (wheels, sdists)
+        built[package] = {"wheel": wheels[0], "sdist": sdists[0]}
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed_venv(
+    tmp_path_factory: pytest.TempPathFactory, built_dists: dict[str, dict[str, Path]]
+) -> Path:
+    """A fresh virtualenv with both wheels installed; its bin directory."""
     venv = tmp_path_factory.mktemp("venv") / "v"
     _run(UV, "venv", "--quiet", "--python", sys.executable, venv)
-    wheels = sorted(dist.glob("*.whl"))
+    wheels = sorted(dists["wheel"] for dists in built_dists.values())
     assert len(wheels) == 2, wheels
     _run(UV, "pip", "install", "--quiet", "--python", venv / "bin" / "python", *wheels)
     return venv / "bin"
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("package", sorted(PLUGINS))
+def test_wheel_holds_only_the_package(
+    built_dists: dict[str, dict[str, Path]], package: str
+) -> None:
+    wheel = built_dists[package]["wheel"]
+    dist_info = f"{_module(package)}-{_package_version(package)}.dist-info/"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        license_text = archive.read(f"{dist_info}licenses/LICENSE").decode()
+    assert len(names) == len(set(names)), f"duplicate entries in {wheel.name}"
+    package_files = {name for name in names if not name.startswith(dist_info)}
+    metadata_files = {name.removeprefix(dist_info) for name in names if name.startswith(dist_info)}
+    stray = sorted(name for name in package_files if not name.startswith(f"{_module(package)}/"))
+    assert not stray, f"{wheel.name} holds files outside {_module(package)}/: {stray}"
+    assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyo"))]
+    assert not [n for n in names if n.startswith(("tests/", "hub/")) or "/tests/" in n]
+    # Exactly the source package: nothing left out (a module hatchling did not pick up) and
+    # nothing added (generated or copied files).
+    assert package_files == _source_files(package)
+    assert metadata_files == DIST_INFO_FILES
+    assert license_text == (REPO_ROOT / package / "LICENSE").read_text()
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("package", sorted(PLUGINS))
+def test_sdist_ships_license_readme_and_hub_definition(
+    built_dists: dict[str, dict[str, Path]], package: str
+) -> None:
+    sdist = built_dists[package]["sdist"]
+    top = f"{_module(package)}-{_package_version(package)}/"
+    with tarfile.open(sdist) as archive:
+        names = {member.name.removeprefix(top) for member in archive.getmembers()}
+        license_member = archive.extractfile(f"{top}LICENSE")
+        assert license_member is not None
+        license_text = license_member.read().decode()
+    expected = {"PKG-INFO", "pyproject.toml", "README.md", "LICENSE", f"hub/{package}.yml"}
+    assert expected <= names, sorted(expected - names)
+    assert _source_files(package) <= names
+    assert license_text == (REPO_ROOT / package / "LICENSE").read_text()
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("package", sorted(PLUGINS))
+def test_wheel_metadata_is_complete(built_dists: dict[str, dict[str, Path]], package: str) -> None:
+    wheel = built_dists[package]["wheel"]
+    dist_info = f"{_module(package)}-{_package_version(package)}.dist-info/"
+    with zipfile.ZipFile(wheel) as archive:
+        raw = archive.read(f"{dist_info}METADATA").decode()
+        entry_points = archive.read(f"{dist_info}entry_points.txt").decode()
+    # validate=True: the checks PyPI runs on upload (packaging is what warehouse uses).
+    metadata = Metadata.from_email(raw, validate=True)
+    pyproject = tomllib.loads((REPO_ROOT / package / "pyproject.toml").read_text())["project"]
+    assert metadata.name == package
+    assert str(metadata.version) == _package_version(package)
+    assert metadata.summary and metadata.summary == pyproject["description"]
+    assert metadata.license_expression == "MIT"
+    assert metadata.license_files == ["LICENSE"]
+    assert str(metadata.requires_python) == ">=3.11"
+    assert metadata.author == "clickup-extras contributors"
+    assert metadata.description_content_type == "text/markdown"
+    assert metadata.description is not None
+    readme = (REPO_ROOT / package / "README.md").read_text()
+    assert metadata.description.strip() == readme.strip()
+    assert metadata.keywords is not None
+    assert {"meltano", "singer", "singer-sdk", "clickup"} <= set(metadata.keywords)
+    assert metadata.project_urls == {
+        label: url.format(package=package) for label, url in PROJECT_URLS.items()
+    }
+    classifiers = set(metadata.classifiers or [])
+    assert {
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3 :: Only",
+        "Topic :: Database",
+        "Intended Audience :: Developers",
+    } <= classifiers
+    assert any(c.startswith("Development Status :: ") for c in classifiers)
+    # The license is the License-Expression (PEP 639); a "License ::" classifier beside it is
+    # deprecated and makes uv and setuptools warn.
+    assert not [c for c in classifiers if c.startswith("License ::")]
+    for script, target in pyproject["scripts"].items():
+        assert f"{script} = {target}" in entry_points.splitlines()
 
 
 @pytest.mark.timeout(600)
