@@ -24,6 +24,19 @@ class PipelineResult:
     output: str
 
 
+def meltano_run_command() -> list[str]:
+    """``run --force``: our writers take locks that die with them, so Meltano's check only delays.
+
+    Meltano refuses a run while an earlier run of the same state id looks alive, which a killed
+    run does until 5 minutes after its last heartbeat ("Another ... pipeline is already
+    running"). target-extras holds an advisory lock on its landing schema and the dbt commands
+    one on their target schema (orchestrate/dbt_lock.py) for as long as they write; PostgreSQL
+    frees both the moment the holder dies. So a live run still makes the next one wait (and name
+    it), while a dead one blocks nothing.
+    """
+    return ["run", "--force"]
+
+
 def meltano_executable() -> str:
     candidate = Path(sys.executable).parent / "meltano"
     return str(candidate) if candidate.exists() else "meltano"
@@ -60,7 +73,12 @@ def run_pipeline(
     cwd: Path = REPO_ROOT,
 ) -> PipelineResult:
     """`meltano run` the steps (default: tap -> target -> dbt build), teeing its output."""
-    command = [meltano_executable(), "run", *(extra_args or []), *(steps or PIPELINE)]
+    command = [
+        meltano_executable(),
+        *meltano_run_command(),
+        *(extra_args or []),
+        *(steps or PIPELINE),
+    ]
     started = time.monotonic()
     process = subprocess.Popen(
         command,

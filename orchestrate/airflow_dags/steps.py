@@ -91,7 +91,9 @@ def run_step(
         for key in ("CLICKUP_API_TOKEN", "TAP_CLICKUP_EXTENDED_API_TOKEN")
         if len(value := environment.get(key, "")) >= 6
     ]
-    command = [meltano_executable(project_root), "run", *step.split()]
+    # --force: see orchestrate.pipeline.meltano_run_command (not imported: Airflow's
+    # virtualenv runs this module with the standard library only).
+    command = [meltano_executable(project_root), "run", "--force", *step.split()]
     where = f" for workspace {workspace.name} (team {workspace.team_id})" if workspace else ""
     log(f"== meltano run {step}{where}")
     started = time.monotonic()
