@@ -32,16 +32,21 @@ def settings_table(about_markdown: str) -> str:
     return "\n".join(table)
 
 
-def about_markdown(executable: str | Path) -> str:
-    """``<executable> --about --format=markdown``."""
+def about_output(executable: str | Path, output_format: str = "markdown") -> str:
+    """``<executable> --about --format=<output_format>``."""
     result = subprocess.run(
-        [str(executable), "--about", "--format=markdown"],
+        [str(executable), "--about", f"--format={output_format}"],
         capture_output=True,
         text=True,
         check=True,
         timeout=120,
     )
     return result.stdout
+
+
+def about_markdown(executable: str | Path) -> str:
+    """``<executable> --about --format=markdown``."""
+    return about_output(executable)
 
 
 def readme_table(readme: Path) -> str:

@@ -41,7 +41,7 @@ from meltano import schemas as meltano_schemas
 
 from orchestrate.pipeline import run_pipeline
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox
-from tests.packaging.about_tables import PLUGINS, REPO_ROOT
+from tests.packaging.about_tables import PLUGINS, REPO_ROOT, about_output
 
 CANONICAL_REPO = "https://github.com/clickup-extras/clickup-extras"
 #: Package directory → (Hub plugin type, its definition file).
@@ -128,15 +128,7 @@ def meltano_plugin(package: str) -> dict[str, Any]:
 @functools.cache
 def about(package: str) -> dict[str, Any]:
     """``<plugin> --about --format=json`` of the project's .venv (editable install of the source)."""
-    cli = Path(sys.executable).parent / PLUGINS[package]
-    result = subprocess.run(
-        [str(cli), "--about", "--format=json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return json.loads(result.stdout)
+    return json.loads(about_output(Path(sys.executable).parent / PLUGINS[package], "json"))
 
 
 @functools.cache
@@ -448,14 +440,8 @@ def test_add_from_ref_install_configure_and_run(
     for package, (plugin_type, _) in DEFINITIONS.items():
         # The installed executable is this tree's plugin: same settings as the .venv's.
         installed = project / ".meltano" / plugin_type / package / "venv" / "bin" / PLUGINS[package]
-        result = subprocess.run(
-            [str(installed), "--about", "--format=json"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        )
-        assert json.loads(result.stdout)["settings"] == about(package)["settings"]
+        installed_about = json.loads(about_output(installed, "json"))
+        assert installed_about["settings"] == about(package)["settings"]
 
     salt = f"salt-{uuid.uuid4().hex}"
     secrets = {SANDBOX_TOKEN, salt, database_url}
