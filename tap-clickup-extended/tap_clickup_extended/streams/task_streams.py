@@ -121,6 +121,12 @@ class TasksStream(ClickUpStream):
         self._seen_versions: set[tuple[str, Any]] = set()
         self._flush_after_id: str | None = None
         self._flushed_at_id: str | None = None
+        #: Bookmark values of emitted tasks whose batch's children are not all out yet, oldest
+        #: first, each with its partition context (see ``_increment_stream_state``).
+        self._unsettled: list[tuple[dict[str, Any], Context | None]] = []
+        #: ``date_updated`` (ISO) of the task the walk holds back after the one being
+        #: processed; ``None`` when that one is the partition's last.
+        self._next_updated: str | None = None
         self._pending_tasks: list[dict[str, Any]] = []
         self._partitions: list[dict] | None = None
         self._paginator: UpdatedKeysetPaginator | None = None
@@ -214,10 +220,12 @@ class TasksStream(ClickUpStream):
                 continue
             self._seen_versions.add(version)
             if previous is not None:
+                self._next_updated = ms_to_iso(row.get("date_updated"))
                 yield previous
             previous = row
         if previous is not None:
             self._flush_after_id = str(previous.get("id"))
+            self._next_updated = None
             yield previous
         partitions = self.partitions
         if context == (partitions[-1] if partitions else None):
@@ -234,16 +242,36 @@ class TasksStream(ClickUpStream):
     def _increment_stream_state(
         self, latest_record: dict, *, context: Context | None = None
     ) -> None:
-        """Advance the bookmark; emit STATE right after a batch of children went out.
+        """Advance the bookmark only over tasks whose children are out; then emit STATE.
 
-        Children of a batch of tasks are emitted when its last task is processed, so a STATE
-        written then covers only tasks whose derived records are already out: resuming from
-        it loses nothing. (singer-sdk's own STATE every 10,000 records is switched off.)
+        The children of a batch of tasks (custom-field values, relationships, status history,
+        comments) are emitted while its last task is processed, after the batch's other tasks
+        went out. Any STATE written in between (each child stream writes one after its sync)
+        carries the tasks bookmark, so the bookmark must not move over a task of the batch
+        before that: the tasks' bookmark values wait in ``_unsettled`` and are applied when
+        the batch's last task is processed, its children being out by then.
+
+        A resumed run reads tasks at the bookmark's millisecond again but asks for the status
+        history and comments of newer ones only (``changed``), so the bookmark is not moved to
+        a millisecond that a task still to be processed shares: those values wait for the
+        next batch. (singer-sdk's own STATE every 10,000 records never fires here.)
         """
-        super()._increment_stream_state(latest_record, context=context)
-        if self._flushed_at_id is not None and latest_record.get("id") == self._flushed_at_id:
-            self._flushed_at_id = None
-            self._write_state_message()
+        key = self.replication_key
+        if not key:
+            super()._increment_stream_state(latest_record, context=context)
+            return
+        self._unsettled.append(({key: latest_record.get(key)}, context))
+        if self._flushed_at_id is None or latest_record.get("id") != self._flushed_at_id:
+            return
+        self._flushed_at_id = None
+        settled = self._unsettled
+        if self._next_updated is not None:
+            while settled and settled[-1][0][key] == self._next_updated:
+                settled = settled[:-1]
+        self._unsettled = self._unsettled[len(settled) :]
+        for value, task_context in settled:
+            super()._increment_stream_state(value, context=task_context)
+        self._write_state_message()
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape; the raw custom fields are queued for the child streams."""
