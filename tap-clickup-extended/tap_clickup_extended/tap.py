@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
+import click
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
@@ -23,6 +24,7 @@ from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
 
 from tap_clickup_extended.accounting import RunStats
 from tap_clickup_extended.client import ClickUpStream
+from tap_clickup_extended.config_file import read_config_files
 from tap_clickup_extended.errors import ClickUpFatalError, SettingsError, scrub
 from tap_clickup_extended.rate_limit import RateLimiter
 from tap_clickup_extended.schema import VOLATILE
@@ -339,6 +341,11 @@ class TapClickUpExtended(Tap):
         """One line per stream (records, requests, retries, waited seconds) and a total."""
         for line in self.run_stats.summary_lines():
             self.logger.info("Run summary: %s", line)
+
+    @classmethod
+    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> Any:
+        """Read ``--config`` files; one that is not a JSON object is one line, exit 1."""
+        return read_config_files(CLI_NAME, ctx, value)
 
     @classmethod
     def invoke(  # type: ignore[override]
