@@ -71,4 +71,4 @@ def load_keys(pg: psycopg.Connection, schema: str) -> list[SigningKey]:
     if not secrets_table_exists(pg, schema):
         return []
     rows = pg.execute(sql.SQL(SELECT_KEYS).format(_table(schema))).fetchall()
-    return [SigningKey(webhook_id, secret) for webhook_id, secret in rows]
+    return [SigningKey(webhook_id, secret, webhook_id=webhook_id) for webhook_id, secret in rows]

@@ -3,6 +3,9 @@
 The socket is bound before uvicorn starts, so ``port: 0`` works (tests, benchmarks) and the
 ready line on stdout names the real port. A database that is down at start-up is not fatal: the
 receiver answers 503 until it comes back. An Airbyte-owned table is fatal (one-line error).
+Slow clients are cut off: request headers within ``header_timeout_seconds``, the body within
+``body_timeout_seconds`` (408), idle kept-alive connections after ``keep_alive_seconds``, and
+no more than ``max_connections`` at once (:mod:`.protocol`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from target_extras.errors import AirbyteGuardError
 from target_extras.webhooks import access_log
 from target_extras.webhooks.app import create_app
 from target_extras.webhooks.errors import WebhookError
+from target_extras.webhooks.protocol import guarded_protocol
 from target_extras.webhooks.settings import Settings
 from target_extras.webhooks.store import DeliveryStore
 
@@ -86,6 +90,11 @@ def serve(settings: Settings) -> None:
         server_header=False,
         lifespan="on",
         timeout_graceful_shutdown=5,
+        http=guarded_protocol(settings.header_timeout_seconds, settings.max_connections),
+        timeout_keep_alive=max(1, round(settings.keep_alive_seconds)),
+        # uvicorn answers 503 beyond this many connections or tasks; the protocol's own cap
+        # closes connections beyond max_connections before they cost anything.
+        limit_concurrency=settings.max_connections + 1,
     )
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
