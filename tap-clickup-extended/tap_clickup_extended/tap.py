@@ -26,6 +26,7 @@ from tap_clickup_extended.accounting import RunStats
 from tap_clickup_extended.client import ClickUpStream
 from tap_clickup_extended.config_file import read_config_files
 from tap_clickup_extended.errors import ClickUpFatalError, SettingsError, scrub
+from tap_clickup_extended.output_closed import stop_on_closed_output
 from tap_clickup_extended.rate_limit import RateLimiter
 from tap_clickup_extended.schema import VOLATILE
 from tap_clickup_extended.streams import discover_stream_types
@@ -151,7 +152,7 @@ class _FatalNoiseFilter(logging.Filter):
         in_flight = sys.exc_info()[1]
         return not (
             message.startswith("An unhandled error occurred")
-            and isinstance(in_flight, ClickUpFatalError)
+            and isinstance(in_flight, ClickUpFatalError | BrokenPipeError)
         )
 
 
@@ -366,3 +367,6 @@ class TapClickUpExtended(Tap):
             sys.stderr.write(f"{CLI_NAME}: error: {exc}\n")
             sys.stderr.flush()
             sys.exit(1)
+        except BrokenPipeError:
+            # The reader of our output (the target) is gone: stop at once, quietly.
+            stop_on_closed_output(CLI_NAME)
