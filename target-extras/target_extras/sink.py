@@ -22,6 +22,7 @@ from target_extras.landing_table import LandingTable, ensure_landing_table, want
 from target_extras.message_reader import NUL_COUNT_KEY, SURROGATE_COUNT_KEY
 from target_extras.record_validator import RecordValidator
 from target_extras.staging import RowStager
+from target_extras.stream_names import check_stream_name
 from target_extras.version_deletes import (
     delete_missing_keys,
     newer_version_activated,
@@ -88,6 +89,7 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
         """
         self._pipeline.wait()
         landing = self.landing
+        check_stream_name(landing.stream)
         airbyte_guard.check_schema(
             landing.schema,
             self.config.get("airbyte_schemas", []),

@@ -112,3 +112,33 @@ def test_config_file_error_never_prints_its_content(tmp_path: Path) -> None:
     )
     assert "Sup3r-Secret" not in proc.stderr + proc.stdout
     assert json.dumps("Sup3r-Secret") not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("streams", "refused"),
+    [
+        (["items", "items__current"], "items__current"),
+        (["items__current", "items"], "items__current"),
+        (["_extras_runs"], "_extras_runs"),
+        (["s" * 60], "s" * 60),
+    ],
+    ids=["view-after", "view-before", "reserved", "too-long"],
+)
+def test_stream_names_that_would_collide_are_one_line(
+    landing: Landing, streams: list[str], refused: str
+) -> None:
+    """``items__current`` next to ``items`` was a DuplicateTable traceback."""
+    schema = {"properties": {"id": {"type": "string"}}}
+    messages: list[dict] = []
+    for name in streams:
+        messages += [schema_msg(name, schema=schema), record(name, id="1")]
+    error = _one_error_line(landing.run(messages))
+    assert f"stream '{refused}' cannot land" in error
+    assert "Rename the stream" in error
+    created = landing.query(
+        "select count(*) from information_schema.columns c join information_schema.tables t "
+        "using (table_schema, table_name) where t.table_type = 'BASE TABLE' "
+        "and table_schema = %s and table_name = %s and c.column_name = 'id'",
+        (landing.schema, refused),
+    )
+    assert created == [(0,)]  # refused before its table (or a column of ours) was created
