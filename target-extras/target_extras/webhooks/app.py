@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from target_extras.webhooks import access_log, payload
+from target_extras.webhooks.errors import SettingsError
 from target_extras.webhooks.settings import Settings
 from target_extras.webhooks.signing import Keyring, SigningKey, vouching_key
 from target_extras.webhooks.store import (
@@ -90,6 +91,10 @@ class ReceiverState:
             self.last_reload = time.monotonic()
             try:
                 stored = await self.store.load_keys()
+            except SettingsError as exc:  # encrypted secrets this receiver cannot open
+                log.warning("cannot use the stored webhook secrets", extra={"reason": str(exc)})
+                self.db_keys_loaded = False
+                return False
             except DatabaseUnavailable as exc:
                 log.warning(
                     "cannot load webhook secrets from the database", extra={"reason": str(exc)}

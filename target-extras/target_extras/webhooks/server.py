@@ -18,7 +18,7 @@ import psycopg
 import uvicorn
 
 from target_extras.errors import AirbyteGuardError
-from target_extras.webhooks import access_log
+from target_extras.webhooks import access_log, secret_store
 from target_extras.webhooks.app import create_app
 from target_extras.webhooks.errors import WebhookError
 from target_extras.webhooks.protocol import guarded_protocol
@@ -48,6 +48,7 @@ def _sensitive(settings: Settings) -> list[str]:
     values = [k.secret for k in settings.keys]
     if settings.clickup_api_token:
         values.append(settings.clickup_api_token)
+    values.extend(k.strip() for k in (settings.secrets_key or "").split(",") if k.strip())
     try:
         password = psycopg.conninfo.conninfo_to_dict(settings.database_url).get("password")
     except psycopg.ProgrammingError:
@@ -61,6 +62,9 @@ def prepare(store: DeliveryStore) -> None:
     """Create the table now if the database answers; only the Airbyte guard is fatal."""
     try:
         store.prepare_sync()
+        if store.settings.secrets_from_database:
+            store.load_keys_sync()  # encrypted secrets without their key: one line, now
+            _warn_plaintext(store)
     except AirbyteGuardError as exc:
         raise WebhookError(str(exc.format_message())) from None
     except psycopg.OperationalError as exc:
@@ -68,6 +72,23 @@ def prepare(store: DeliveryStore) -> None:
         log.warning(
             "database unreachable at start-up; answering 503 until it is back",
             extra={"database": store.settings.database_location, "reason": reason},
+        )
+
+
+def _warn_plaintext(store: DeliveryStore) -> None:
+    with store._connect_sync() as pg:
+        plain = secret_store.plaintext_count(pg, store.settings.schema)
+    if plain and store.settings.secrets_key:
+        log.warning(
+            "%d stored webhook secrets are not encrypted yet: run "
+            "`target-extras-webhooks encrypt-secrets`",
+            plain,
+        )
+    elif plain:
+        log.warning(
+            "%d stored webhook secrets are in plaintext: set CLICKUP_WEBHOOKS_SECRETS_KEY and "
+            "run `target-extras-webhooks encrypt-secrets` (docs/webhooks.md)",
+            plain,
         )
 
 

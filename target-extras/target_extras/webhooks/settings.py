@@ -20,6 +20,7 @@ from pathlib import Path
 import psycopg.conninfo
 
 from target_extras.webhooks.errors import SettingsError
+from target_extras.webhooks.secret_cipher import SecretCipher, cipher_of
 from target_extras.webhooks.signing import SigningKey
 
 DEFAULT_BASE_URL = "https://api.clickup.com/api/v2"
@@ -93,6 +94,10 @@ class Settings:
     pool_max_size: int = 10
     clickup_api_token: str | None = field(default=None, repr=False)
     clickup_base_url: str = DEFAULT_BASE_URL
+
+    def secret_cipher(self) -> SecretCipher | None:
+        """The cipher of ``secrets_key`` (None: secrets are stored in plaintext)."""
+        return cipher_of(self.secrets_key)
 
     @property
     def database_location(self) -> str:
@@ -185,12 +190,21 @@ def _validate(raw: dict[str, t.Any], env: t.Mapping[str, str]) -> Settings:
         body_timeout_seconds=_number(raw, "body_timeout_seconds", 10.0, low=0.1, high=300),
         keep_alive_seconds=_number(raw, "keep_alive_seconds", 5.0, low=0.1, high=300),
         max_connections=int(_number(raw, "max_connections", 256, low=1, integer=True)),
-        secrets_key=raw.get("secrets_key") or None,
+        secrets_key=_secrets_key(raw),
         database_timeout_seconds=_number(raw, "database_timeout_seconds", 2.0, low=0.1, high=6.0),
         pool_max_size=int(_number(raw, "pool_max_size", 10, low=1, high=200, integer=True)),
         clickup_api_token=raw.get("clickup_api_token") or None,
         clickup_base_url=base_url,
     )
+
+
+def _secrets_key(raw: dict[str, t.Any]) -> str | None:
+    value = raw.get("secrets_key") or None
+    if value is not None and not isinstance(value, str):
+        raise SettingsError("secrets_key must be a string of comma-separated Fernet keys.")
+    if value:
+        cipher_of(value)  # a malformed key is one line now, not at the first secret
+    return value
 
 
 def parse_secrets(value: t.Any) -> tuple[SigningKey, ...]:

@@ -139,7 +139,7 @@ class DeliveryStore:
     def load_keys_sync(self) -> list[SigningKey]:
         """The secrets stored by the management command."""
         with self._connect_sync() as pg:
-            return secret_store.load_keys(pg, self.settings.schema)
+            return secret_store.load_keys(pg, self.settings.schema, self.settings.secret_cipher())
 
     async def load_keys(self) -> list[SigningKey]:
         """The stored secrets; :class:`DatabaseUnavailable` while the database is down."""
