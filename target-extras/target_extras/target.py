@@ -10,10 +10,7 @@ stream's sink before a schema change or ACTIVATE_VERSION so history keeps arriva
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import os
-import sys
 import time
 import typing as t
 
@@ -236,10 +233,6 @@ class TargetExtras(SQLTarget):
         try:
             super().invoke(**kwargs)
         except BaseException as exc:
-            # Close our input at once: the tap (or Meltano relaying it) gets EPIPE on its next
-            # write and stops, instead of filling the pipe while we shut down.
-            with contextlib.suppress(OSError):
-                os.close(sys.stdin.fileno())
             run = cls._current_run
             if run is not None and not run._finished:
                 try:
