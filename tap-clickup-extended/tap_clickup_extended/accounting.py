@@ -1,4 +1,4 @@
-"""Per-stream request accounting: records, requests, retries, seconds waited, skipped 404s."""
+"""Per-stream request accounting: records, requests, retries, seconds waited, 404s, repairs."""
 
 from __future__ import annotations
 
@@ -14,12 +14,18 @@ class StreamStats:
     retries: int = 0
     waited_seconds: float = 0.0
     skipped_not_found: int = 0
+    #: Lone UTF-16 surrogate escapes replaced by U+FFFD in this stream's responses.
+    surrogates_replaced: int = 0
 
     def line(self, name: str) -> str:
-        """One human-readable summary line."""
+        """One human-readable summary line (repairs only when there were some)."""
+        repaired = (
+            f" surrogates_replaced={self.surrogates_replaced}" if self.surrogates_replaced else ""
+        )
         return (
             f"{name}: records={self.records} requests={self.requests} retries={self.retries} "
             f"waited_seconds={self.waited_seconds:.1f} skipped_404={self.skipped_not_found}"
+            f"{repaired}"
         )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import json
 import random
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +40,7 @@ from tap_clickup_extended.errors import (
     scrub,
 )
 from tap_clickup_extended.pagination import ArchivedPassPaginator, PassPage
+from tap_clickup_extended.surrogates import repair_lone_surrogates
 
 if TYPE_CHECKING:
     from backoff.types import Details
@@ -288,8 +290,18 @@ class ClickUpStream(RESTStream[Any]):
                 match.group(1) if match else None,
                 self.clickup_tap.visible_team_ids,
             )
+        content, replaced = repair_lone_surrogates(response.content)
+        if replaced:
+            self.stats.surrogates_replaced += replaced
+            self.logger.warning(
+                "%s: replaced %d lone UTF-16 surrogates (\\ud800-\\udfff without their pair) "
+                "by U+FFFD in the response of %s.",
+                self.name,
+                replaced,
+                path,
+            )
         try:
-            response.clickup_json = response.json(parse_float=Decimal)  # type: ignore[attr-defined]
+            response.clickup_json = json.loads(content, parse_float=Decimal)  # type: ignore[attr-defined]
         except ValueError as exc:
             raise InvalidBodyError(
                 f"HTTP {status} on {path} with truncated or invalid JSON", response

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
+import click
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
@@ -23,7 +24,9 @@ from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
 
 from tap_clickup_extended.accounting import RunStats
 from tap_clickup_extended.client import ClickUpStream
+from tap_clickup_extended.config_file import read_config_files
 from tap_clickup_extended.errors import ClickUpFatalError, SettingsError, scrub
+from tap_clickup_extended.output_closed import stop_on_closed_output
 from tap_clickup_extended.rate_limit import RateLimiter
 from tap_clickup_extended.schema import VOLATILE
 from tap_clickup_extended.streams import discover_stream_types
@@ -149,7 +152,7 @@ class _FatalNoiseFilter(logging.Filter):
         in_flight = sys.exc_info()[1]
         return not (
             message.startswith("An unhandled error occurred")
-            and isinstance(in_flight, ClickUpFatalError)
+            and isinstance(in_flight, ClickUpFatalError | BrokenPipeError)
         )
 
 
@@ -341,6 +344,11 @@ class TapClickUpExtended(Tap):
             self.logger.info("Run summary: %s", line)
 
     @classmethod
+    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> Any:
+        """Read ``--config`` files; one that is not a JSON object is one line, exit 1."""
+        return read_config_files(CLI_NAME, ctx, value)
+
+    @classmethod
     def invoke(  # type: ignore[override]
         cls,
         *,
@@ -359,3 +367,6 @@ class TapClickUpExtended(Tap):
             sys.stderr.write(f"{CLI_NAME}: error: {exc}\n")
             sys.stderr.flush()
             sys.exit(1)
+        except BrokenPipeError:
+            # The reader of our output (the target) is gone: stop at once, quietly.
+            stop_on_closed_output(CLI_NAME)

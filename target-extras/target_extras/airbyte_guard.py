@@ -1,7 +1,9 @@
 """The Airbyte guard: never write into Airbyte's schemas or tables.
 
 Airbyte drops and recreates its tables at any sync, so we must not write into them, lock them,
-or hang constraints or views on them. The checks only read the catalog.
+or hang constraints or views on them. The checks only read the catalog: a schema is Airbyte's
+when it is listed in ``airbyte_schemas`` or when any of its tables has an ``_airbyte_*`` column,
+whatever the configuration says.
 """
 
 from __future__ import annotations
@@ -26,6 +28,43 @@ def check_schema(schema: str, airbyte_schemas: t.Iterable[str], *, what: str) ->
         msg = (
             f"refusing to write {what} into schema '{schema}': it is listed in airbyte_schemas "
             "(owned by Airbyte). Set `schema` to a schema of our own, e.g. clickup_extras."
+        )
+        raise AirbyteGuardError(msg)
+
+
+def airbyte_tables(pg: psycopg.Connection, schema: str) -> list[tuple[str, str]]:
+    """Tables of ``schema`` with ``_airbyte_*`` columns: (table, first such column), by name."""
+    rows = pg.execute(
+        """
+        select c.relname, min(a.attname)
+        from pg_attribute a
+        join pg_class c on c.oid = a.attrelid
+        join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = %s and c.relkind in ('r', 'p', 'v', 'm', 'f')
+          and a.attnum > 0 and not a.attisdropped
+          and left(a.attname, length(%s)) = %s
+        group by c.relname
+        order by c.relname
+        """,
+        (schema, AIRBYTE_COLUMN_PREFIX, AIRBYTE_COLUMN_PREFIX),
+    ).fetchall()
+    return [(table, column) for table, column in rows]
+
+
+def check_schema_catalog(pg: psycopg.Connection, schema: str, *, what: str) -> None:
+    """Refuse a target schema that holds Airbyte's tables, listed in airbyte_schemas or not.
+
+    Raises:
+        AirbyteGuardError: Naming up to three of the tables and one Airbyte column of each.
+    """
+    found = airbyte_tables(pg, schema)
+    if found:
+        shown = ", ".join(f"{schema}.{table} has {column}" for table, column in found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        msg = (
+            f"refusing to write {what} into schema '{schema}': it holds Airbyte's tables "
+            f"({shown}{more}), so it belongs to Airbyte whatever airbyte_schemas says. Set "
+            "`schema` to a schema of our own, e.g. clickup_extras."
         )
         raise AirbyteGuardError(msg)
 

@@ -9,6 +9,11 @@ reader (``singer_sdk.contrib.msgspec``). This reader decodes the same way (float
 - NUL characters (``\\u0000``) removed from RECORD values and keys, because PostgreSQL text and
   jsonb cannot store them; the count travels with the message (``NUL_COUNT_KEY``). Only lines
   whose raw text holds the escape are walked;
+- lone UTF-16 surrogate escapes (``\\ud800`` without its pair), which msgspec refuses as a
+  whole line, replaced by U+FFFD in the raw line and decoded again; the count travels with the
+  message (``SURROGATE_COUNT_KEY``), like NUL's;
+- a value nested deeper than the decoder can follow is one line naming the input line and the
+  limit, not a ``RecursionError``;
 - input problems (invalid JSON, a message without ``type``, an unknown type, a record of a
   stream that had no SCHEMA, a record that breaks its schema) end the run with one line
   ``target-extras: error: ...`` instead of a traceback.
@@ -37,8 +42,10 @@ from target_extras.errors import (
     UnknownStreamError,
 )
 from target_extras.record_hash import NulCounter, strip_nul
+from target_extras.surrogates import repair_lone_surrogates
 
 NUL_COUNT_KEY = "_extras_nul_removed"
+SURROGATE_COUNT_KEY = "_extras_surrogates_replaced"
 _decoder = msgspec.json.Decoder(float_hook=decimal.Decimal)
 # singer-sdk's input exceptions → ours (one line, no traceback; still the singer-sdk type).
 _INPUT_ERRORS: dict[type[Exception], type[InvalidInputError]] = {
@@ -64,25 +71,43 @@ class MessageReader(GenericSingerReader[t.Any]):
         self.line_number = 0
 
     def deserialize_json(self, line: str | bytes) -> dict:
-        """Decode one line; repair NUL characters in RECORD messages.
+        """Decode one line; repair NUL characters and lone surrogates in RECORD messages.
 
         Raises:
-            InvalidInputError: If the line is not a JSON object.
+            InvalidInputError: If the line is not a JSON object, or nests too deep.
         """
+        replaced = 0
         try:
-            message = _decoder.decode(line)
+            message = self._decode(line)
         except msgspec.DecodeError as exc:
-            msg = f"input line {self.line_number} is not valid JSON ({exc})."
-            raise InvalidInputError(msg) from None
+            repaired, replaced = repair_lone_surrogates(line)
+            if not replaced:
+                msg = f"input line {self.line_number} is not valid JSON ({exc})."
+                raise InvalidInputError(msg) from None
+            try:
+                message = self._decode(repaired)
+            except msgspec.DecodeError as again:
+                msg = f"input line {self.line_number} is not valid JSON ({again})."
+                raise InvalidInputError(msg) from None
         if not isinstance(message, dict):
             msg = f"input line {self.line_number} is not a JSON object."
             raise InvalidInputError(msg)
+        if message.get("type") != "RECORD":
+            return message
+        if replaced:
+            message[SURROGATE_COUNT_KEY] = replaced
         has_nul = (b"\\u0000" in line) if isinstance(line, bytes) else ("\\u0000" in line)
-        if has_nul and message.get("type") == "RECORD":
+        if has_nul:
             counter = NulCounter()
             message["record"] = strip_nul(message.get("record"), counter)
             message[NUL_COUNT_KEY] = counter.removed
         return message
+
+    def _decode(self, line: str | bytes) -> t.Any:
+        try:
+            return _decoder.decode(line)
+        except RecursionError:
+            raise InvalidInputError(too_deep(self.line_number)) from None
 
     def process_lines(
         self,
@@ -110,6 +135,8 @@ class MessageReader(GenericSingerReader[t.Any]):
                 raise InvalidInputError(msg)
             try:
                 callback(message)
+            except RecursionError:
+                raise InvalidInputError(too_deep(self.line_number)) from None
             except (InvalidInputError, InvalidRecordError) as exc:
                 if exc.line_number is None:
                     exc.line_number = self.line_number
@@ -119,6 +146,15 @@ class MessageReader(GenericSingerReader[t.Any]):
                 raise error_class(describe_input_error(exc, self.line_number)) from None
             stats[str(kind)] = stats.get(str(kind), 0) + 1
         return t.Counter(stats)
+
+
+def too_deep(line_number: int) -> str:
+    """The one line for a value nested deeper than Python's recursion limit allows."""
+    return (
+        f"input line {line_number}: a value is nested deeper than the limit of about "
+        f"{sys.getrecursionlimit()} levels (Python's recursion limit); flatten or drop that "
+        "property in the tap."
+    )
 
 
 def describe_input_error(exc: Exception, line_number: int) -> str:

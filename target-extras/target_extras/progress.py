@@ -16,6 +16,7 @@ class StreamCounts:
     rows_deleted: int = 0
     batches: int = 0
     nul_characters_removed: int = 0
+    surrogates_replaced: int = 0
 
 
 class RunProgress:

@@ -19,9 +19,10 @@ from target_extras.connector import ExtrasConnector, first_lines
 from target_extras.copy_loader import StagedRow, load_batch
 from target_extras.errors import BatchRejectedError, ConnectionFailedError, SchemaEvolutionError
 from target_extras.landing_table import LandingTable, ensure_landing_table, wanted_columns
-from target_extras.message_reader import NUL_COUNT_KEY
+from target_extras.message_reader import NUL_COUNT_KEY, SURROGATE_COUNT_KEY
 from target_extras.record_validator import RecordValidator
 from target_extras.staging import RowStager
+from target_extras.stream_names import check_stream_name
 from target_extras.version_deletes import (
     delete_missing_keys,
     newer_version_activated,
@@ -88,6 +89,7 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
         """
         self._pipeline.wait()
         landing = self.landing
+        check_stream_name(landing.stream)
         airbyte_guard.check_schema(
             landing.schema,
             self.config.get("airbyte_schemas", []),
@@ -102,6 +104,9 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
             )
             raise SchemaEvolutionError(msg)
         with self.connector.transaction() as pg:
+            airbyte_guard.check_schema_catalog(
+                pg, landing.schema, what=f"stream '{landing.stream}'"
+            )
             airbyte_guard.check_table(pg, landing.schema, landing.table, stream=landing.stream)
             ensure_landing_table(pg, landing, wanted)
         properties = self.schema.get("properties", {})
@@ -131,6 +136,9 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
         removed = message.get(NUL_COUNT_KEY)
         if removed:
             context["nul_removed"] = context.get("nul_removed", 0) + removed
+        replaced = message.get(SURROGATE_COUNT_KEY)
+        if replaced:
+            context["surrogates_replaced"] = context.get("surrogates_replaced", 0) + replaced
 
     def _validate_and_parse(self, record: dict) -> dict:
         """Validate (unless ``validate_records`` is off); date-times are parsed when staging."""
@@ -158,10 +166,11 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
         if not rows:
             return
         removed = context.get("nul_removed", 0)
+        replaced = context.get("surrogates_replaced", 0)
         context["rows"] = []
-        self._pipeline.submit(lambda: self._load(rows, removed))
+        self._pipeline.submit(lambda: self._load(rows, removed, replaced))
 
-    def _load(self, rows: list[StagedRow], removed: int) -> None:
+    def _load(self, rows: list[StagedRow], removed: int, replaced: int = 0) -> None:
         """Load one batch in one transaction and log what it changed (on the loader thread)."""
         started = time.monotonic()
         batch_id = uuid.uuid4()
@@ -193,6 +202,7 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
             rows_inserted=inserted,
             batches=1,
             nul_characters_removed=removed,
+            surrogates_replaced=replaced,
         )
         if removed:
             self.logger.warning(
@@ -200,6 +210,13 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
                 "(PostgreSQL text and jsonb cannot store them).",
                 self.stream_name,
                 removed,
+            )
+        if replaced:
+            self.logger.warning(
+                "stream '%s': replaced %d lone UTF-16 surrogates (\\ud800-\\udfff without "
+                "their pair) by U+FFFD in string values (UTF-8 and PostgreSQL cannot store them).",
+                self.stream_name,
+                replaced,
             )
         self.logger.info(
             "stream '%s': batch of %d rows received, %d changed versions inserted in %.3fs "

@@ -14,12 +14,14 @@ import copy
 import time
 import typing as t
 
+import click
 from singer_sdk import typing as th
 from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabilities
 from singer_sdk.sql import SQLTarget
 
 from target_extras import airbyte_guard
 from target_extras.batch_pipeline import BatchPipeline
+from target_extras.config_file import read_config_files
 from target_extras.connector import ExtrasConnector
 from target_extras.message_reader import MessageReader
 from target_extras.progress import RunProgress
@@ -124,6 +126,7 @@ class TargetExtras(SQLTarget):
         connector = t.cast("ExtrasConnector", self.target_connector)
         connector.check_connection()
         with connector.transaction() as pg:
+            airbyte_guard.check_schema_catalog(pg, schema, what="the run log")
             pg.execute(f'create schema if not exists "{schema.replace(chr(34), chr(34) * 2)}"')
             ensure_version_keys_table(pg, schema)
         self.run_log = RunLog(connector, schema)
@@ -136,6 +139,11 @@ class TargetExtras(SQLTarget):
             connector.location,
             schema,
         )
+
+    @classmethod
+    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> t.Any:
+        """Read ``--config`` files; one that is not a JSON object is one line, exit 1."""
+        return read_config_files(cls.name, ctx, value)
 
     @classmethod
     def append_builtin_config(cls, config_jsonschema: dict) -> None:
@@ -209,12 +217,13 @@ class TargetExtras(SQLTarget):
         for name, counts in streams.items():
             self.logger.info(
                 "summary: stream '%s': %d rows received, %d versions inserted "
-                "(%d deletions), %d batches.",
+                "(%d deletions), %d batches%s.",
                 name,
                 counts["rows_received"],
                 counts["rows_inserted"],
                 counts["rows_deleted"],
                 counts["batches"],
+                _repairs(counts),
             )
         t.cast("ExtrasConnector", self.target_connector).dispose()
 
@@ -231,3 +240,13 @@ class TargetExtras(SQLTarget):
                 except Exception:
                     run.logger.warning("could not mark run %s as failed", run.run_log.run_id)
             raise
+
+
+def _repairs(counts: dict[str, t.Any]) -> str:
+    """The summary's repaired values, if any: ``, 2 NUL removed, 1 surrogate replaced``."""
+    parts = []
+    if counts.get("nul_characters_removed"):
+        parts.append(f"{counts['nul_characters_removed']} NUL characters removed")
+    if counts.get("surrogates_replaced"):
+        parts.append(f"{counts['surrogates_replaced']} lone surrogates replaced by U+FFFD")
+    return "".join(f", {part}" for part in parts)

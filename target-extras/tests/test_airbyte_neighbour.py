@@ -80,15 +80,10 @@ def test_airbyte_tables_are_byte_identical_after_runs(
     landing: Landing, airbyte_schema: str
 ) -> None:
     """Airbyte tables in its schema and in ours are untouched by a load and by a refused one."""
-    landing.query("create schema {s}")
     theirs = f'"{airbyte_schema}".tasks'
     landing.query(AIRBYTE_DDL.format(table=theirs))
-    landing.query(AIRBYTE_DDL.format(table='{s}."comments"'))
-    before = {
-        "theirs": _fingerprint(landing, airbyte_schema, "tasks"),
-        "ours": _fingerprint(landing, landing.schema, "comments"),
-    }
-    assert before["theirs"]["rows"][0][1] == 50
+    before_theirs = _fingerprint(landing, airbyte_schema, "tasks")
+    assert before_theirs["rows"][0][1] == 50
 
     # A successful load of a stream named like Airbyte's table, into our schema.
     messages = [schema_msg(), record(id="1", name="ours"), state(1)]
@@ -96,15 +91,19 @@ def test_airbyte_tables_are_byte_identical_after_runs(
     assert run.returncode == 0, run.stderr
     assert landing.query("select id, name from {s}.tasks") == [("1", "ours")]
 
-    # A stream whose table in our schema is Airbyte's: refused, in one line.
+    # An Airbyte table appears in our schema: the whole schema is refused, in one line.
+    landing.query(AIRBYTE_DDL.format(table='{s}."comments"'))
+    before = {"theirs": before_theirs, "ours": _fingerprint(landing, landing.schema, "comments")}
     comments = {"properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
     refused = landing.run(
         [schema_msg("comments", schema=comments), record("comments", id="9", name="x")],
         airbyte_schemas=[airbyte_schema],
     )
     assert refused.returncode == 1
-    assert "target-extras: error: refusing to write stream 'comments'" in refused.stderr
-    assert "_airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta" in refused.stderr
+    assert (
+        f"target-extras: error: refusing to write the run log into schema '{landing.schema}': "
+        f"it holds Airbyte's tables ({landing.schema}.comments has _airbyte_extracted_at)"
+    ) in refused.stderr
     assert "Traceback" not in refused.stderr
 
     # Our schema pointed at Airbyte's: refused before anything is created there.
@@ -123,3 +122,33 @@ def test_airbyte_tables_are_byte_identical_after_runs(
         "ours": _fingerprint(landing, landing.schema, "comments"),
     }
     assert after == before
+
+
+@pytest.mark.parametrize("listed", [["airbyte_raw"], []], ids=["other-list", "empty-list"])
+def test_schema_holding_airbyte_tables_is_refused_whatever_the_config(
+    landing: Landing, airbyte_schema: str, listed: list[str]
+) -> None:
+    """A schema with an ``_airbyte_raw_id`` table is Airbyte's even when not in airbyte_schemas."""
+    landing.query(AIRBYTE_DDL.format(table=f'"{airbyte_schema}".tasks'))
+    before = _fingerprint(landing, airbyte_schema, "tasks")
+    run = landing.run(
+        [schema_msg(), record(id="1", name="ours"), state(1)],
+        schema=airbyte_schema,
+        airbyte_schemas=listed,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    errors = [line for line in run.stderr.splitlines() if "error:" in line]
+    assert errors == [
+        f"target-extras: error: refusing to write the run log into schema '{airbyte_schema}': "
+        f"it holds Airbyte's tables ({airbyte_schema}.tasks has _airbyte_extracted_at), so it "
+        "belongs to Airbyte whatever airbyte_schemas says. Set `schema` to a schema of our own, "
+        "e.g. clickup_extras."
+    ]
+    relations = landing.query(
+        "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+        "where n.nspname = %s order by 1",
+        (airbyte_schema,),
+    )
+    assert relations == [("tasks",), ("tasks__airbyte_extracted_at_idx",), ("tasks_pkey",)]
+    assert _fingerprint(landing, airbyte_schema, "tasks") == before

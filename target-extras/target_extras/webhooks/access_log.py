@@ -1,7 +1,7 @@
 """Logging as one JSON object per line on stderr, with secrets redacted from every line.
 
 Access lines carry ``msg: "request"`` and the request's fields (method, path, status, ms, bytes,
-remote, webhook_id, event, delivery_id, secret_id, reason); other lines carry ``msg`` and any
+remote, webhook_id, event, delivery_id, secret_id, repaired, reason); other lines carry ``msg`` and any
 extra fields. Signatures, secrets and bodies are never logged; as a last line of defence every
 formatted line has the configured secret values replaced by ``***``.
 """

@@ -1,8 +1,11 @@
 """The receiver's HTTP application (Starlette): ``POST <path>`` for deliveries, ``GET /health``.
 
-Status codes: 200 stored; 400 not a JSON object; 401 missing or wrong ``X-Signature`` (nothing
-stored); 413 body over ``max_body_bytes``; 503 database unreachable (ClickUp retries). The
-signature is checked on the raw bytes before anything parses them.
+Status codes: 200 stored; 400 not a JSON object; 401 missing or wrong ``X-Signature``, or signed
+only with the secret of another webhook than the one the body names (nothing stored); 408 body
+not complete within ``body_timeout_seconds``; 413 body over ``max_body_bytes``; 503 database
+unreachable (ClickUp retries). The signature is checked on the raw bytes before anything parses
+them; the parsed body then says which webhook it is for, and only that webhook's stored secret
+(or a configured one) may vouch for it. A client that disconnects mid-body is one info line.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from target_extras.webhooks import access_log, payload
+from target_extras.webhooks.errors import SettingsError
 from target_extras.webhooks.settings import Settings
-from target_extras.webhooks.signing import Keyring
+from target_extras.webhooks.signing import Keyring, SigningKey, vouching_key
 from target_extras.webhooks.store import (
     DatabaseUnavailable,
     DeliveryStore,
@@ -50,6 +54,10 @@ DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
 
 class BodyTooLarge(Exception):
     """The body exceeds ``max_body_bytes``."""
+
+
+class BodyTooSlow(Exception):
+    """The body was not complete within ``body_timeout_seconds``."""
 
 
 @dataclass
@@ -83,6 +91,10 @@ class ReceiverState:
             self.last_reload = time.monotonic()
             try:
                 stored = await self.store.load_keys()
+            except SettingsError as exc:  # encrypted secrets this receiver cannot open
+                log.warning("cannot use the stored webhook secrets", extra={"reason": str(exc)})
+                self.db_keys_loaded = False
+                return False
             except DatabaseUnavailable as exc:
                 log.warning(
                     "cannot load webhook secrets from the database", extra={"reason": str(exc)}
@@ -93,6 +105,14 @@ class ReceiverState:
             self.keyring = self.configured.merged(stored)
             self.db_keys_loaded = True
             return True
+
+
+async def _read_body_in_time(request: Request, limit: int, timeout: float) -> bytes:
+    """The body, within ``timeout`` seconds (uvicorn has no body timeout of its own)."""
+    try:
+        return await asyncio.wait_for(_read_body(request, limit), timeout)
+    except TimeoutError:
+        raise BodyTooSlow from None
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -120,7 +140,9 @@ async def _drain(request: Request, seen: int = 0) -> None:
                 break
 
 
-def _answer(status: int, started: float, request: Request, **fields: t.Any) -> JSONResponse:
+def _answer(
+    status: int, started: float, request: Request, *, close: bool = False, **fields: t.Any
+) -> JSONResponse:
     body: dict[str, t.Any] = {"ok": status == 200}
     if "reason" in fields:
         body["error"] = fields["reason"]
@@ -134,7 +156,8 @@ def _answer(status: int, started: float, request: Request, **fields: t.Any) -> J
         remote=request.client.host if request.client else None,
         **fields,
     )
-    return JSONResponse(body, status_code=status)
+    headers = {"connection": "close"} if close else None
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 async def receive(request: Request) -> JSONResponse:
@@ -142,28 +165,60 @@ async def receive(request: Request) -> JSONResponse:
     started = time.perf_counter()
     received_at = dt.datetime.now(dt.UTC)
     state: ReceiverState = request.app.state.receiver
+    settings = state.settings
     try:
-        raw = await _read_body(request, state.settings.max_body_bytes)
+        raw = await _read_body_in_time(
+            request, settings.max_body_bytes, settings.body_timeout_seconds
+        )
     except BodyTooLarge:
         return _answer(413, started, request, reason="body too large")
+    except BodyTooSlow:
+        return _answer(
+            408,
+            started,
+            request,
+            reason=f"body not complete within {settings.body_timeout_seconds:g} s",
+            close=True,
+        )
+    except ClientDisconnect:
+        return _answer(499, started, request, reason="client disconnected before the body ended")
     signature = request.headers.get("x-signature")
     if not signature:
         return _answer(401, started, request, bytes=len(raw), reason="missing X-Signature")
     arrived = time.monotonic()
-    secret_id = state.keyring.verify(raw, signature)
-    if secret_id is None and state.settings.secrets_from_database:
+    matched = state.keyring.matches(raw, signature)
+    if not matched and settings.secrets_from_database:
         # Maybe a webhook registered since the last load: reload, then decide.
         if not await state.reload_keys(newer_than=arrived):
             return _answer(
                 503, started, request, bytes=len(raw), reason="database unavailable (secrets)"
             )
-        secret_id = state.keyring.verify(raw, signature)
-    if secret_id is None:
+        matched = state.keyring.matches(raw, signature)
+    if not matched:
         return _answer(401, started, request, bytes=len(raw), reason="signature mismatch")
     try:
         delivery = payload.parse(raw)
     except payload.PayloadError as exc:
-        return _answer(400, started, request, bytes=len(raw), secret_id=secret_id, reason=str(exc))
+        return _answer(
+            400, started, request, bytes=len(raw), secret_id=matched[0].id, reason=str(exc)
+        )
+    key: SigningKey | None = vouching_key(matched, delivery.webhook_id)
+    if key is None:
+        return _answer(
+            401,
+            started,
+            request,
+            bytes=len(raw),
+            webhook_id=delivery.webhook_id,
+            reason="signed with the secret of another webhook",
+        )
+    secret_id = key.id
+    if delivery.repaired:
+        log.warning(
+            "delivery repaired: NUL removed, lone surrogates or undecodable bytes replaced by "
+            "U+FFFD; raw_body keeps the signed bytes",
+            extra={"webhook_id": delivery.webhook_id, "repaired": delivery.repaired},
+        )
     item = Received(
         delivery=delivery,
         raw=raw,
@@ -173,7 +228,13 @@ async def receive(request: Request) -> JSONResponse:
         headers={h: request.headers[h] for h in KEPT_HEADERS if h in request.headers},
         remote_addr=request.client.host if request.client else None,
     )
-    ids = {"webhook_id": delivery.webhook_id, "event": delivery.event, "secret_id": secret_id}
+    ids: dict[str, t.Any] = {
+        "webhook_id": delivery.webhook_id,
+        "event": delivery.event,
+        "secret_id": secret_id,
+    }
+    if delivery.repaired:
+        ids["repaired"] = delivery.repaired
     try:
         delivery_id = await state.store.insert(item)
     except DatabaseUnavailable as exc:

@@ -1,5 +1,6 @@
 """``target-extras-webhooks``: ``serve`` the receiver; ``register``, ``list``, ``reactivate`` and
-``delete`` webhooks. Settings come from ``--config`` (JSON), the environment and the options."""
+``delete`` webhooks; ``generate-key`` and ``encrypt-secrets`` for the stored secrets' encryption.
+Settings come from ``--config`` (JSON), the environment and the options."""
 
 from __future__ import annotations
 
@@ -131,6 +132,23 @@ def delete(config_path: Path | None, webhook_id: str) -> None:
     """Delete a webhook at ClickUp and forget its secret."""
     had_secret = _manager(config_path).delete(webhook_id)
     click.echo(f"deleted {webhook_id}" + ("" if had_secret else " (no secret was stored)"))
+
+
+@main.command(name="generate-key")
+def generate_key() -> None:
+    """Print a new Fernet key for CLICKUP_WEBHOOKS_SECRETS_KEY (keep it out of the database)."""
+    from target_extras.webhooks.secret_cipher import generate_key as new_key
+
+    click.echo(new_key())
+
+
+@main.command(name="encrypt-secrets")
+@CONFIG
+def encrypt_secrets(config_path: Path | None) -> None:
+    """Encrypt the stored secrets under the first secrets_key (migration and key rotation)."""
+    from target_extras.webhooks.secrets_rotation import encrypt_stored_secrets
+
+    click.echo(encrypt_stored_secrets(load_settings(config_path)))
 
 
 if __name__ == "__main__":

@@ -70,7 +70,13 @@ class WebhookManager:
             if not hook.get("secret") or not hook.get("id"):
                 raise WebhookError("ClickUp's answer holds no webhook id or secret.")
             try:
-                secret_store.save(pg, self.settings.schema, self.settings.airbyte_schemas, hook)
+                secret_store.save(
+                    pg,
+                    self.settings.schema,
+                    self.settings.airbyte_schemas,
+                    hook,
+                    self.settings.secret_cipher(),
+                )
             except Exception:
                 with contextlib.suppress(ClickUpApiError):
                     self.client.delete_webhook(str(hook["id"]))
@@ -98,7 +104,13 @@ class WebhookManager:
         updated = self.client.update_webhook(webhook_id, body).get("webhook") or {}
         if updated.get("secret"):
             with self._database() as pg:
-                secret_store.save(pg, self.settings.schema, self.settings.airbyte_schemas, updated)
+                secret_store.save(
+                    pg,
+                    self.settings.schema,
+                    self.settings.airbyte_schemas,
+                    updated,
+                    self.settings.secret_cipher(),
+                )
         return public(updated)
 
     def delete(self, webhook_id: str) -> bool:

@@ -1,7 +1,9 @@
 """What a delivery body says: parse the JSON and pull out the ids worth a column.
 
-Nothing is dropped or rewritten here: the row keeps the raw bytes and the whole body as jsonb;
-these columns only make the common filters and the dedup key cheap.
+The row keeps the raw bytes exactly as signed and the whole body as jsonb; these columns only
+make the common filters and the dedup key cheap. What PostgreSQL cannot store (NUL, lone
+surrogates, bytes that are not UTF-8) is repaired in the parsed copy (:mod:`.repair`) and
+counted in ``repaired``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import hashlib
 import json
 import typing as t
 from dataclasses import dataclass
+
+from target_extras.webhooks.repair import Repairs, may_need_repair
 
 RESOURCE_IDS = ("task_id", "list_id", "folder_id", "space_id", "goal_id", "key_result_id")
 
@@ -29,6 +33,8 @@ class Delivery:
     event: str | None
     resource_ids: dict[str, str | None]
     history_item_ids: list[str]
+    #: Characters removed or replaced so that the parsed copy can be stored (0: none).
+    repaired: int = 0
 
 
 def _reject_constant(name: str) -> t.NoReturn:
@@ -42,15 +48,17 @@ def _as_id(value: t.Any) -> str | None:
 
 
 def parse(raw: bytes) -> Delivery:
-    """Parse a delivery body.
+    """Parse a delivery body, repairing what PostgreSQL could not store.
 
     Raises:
-        PayloadError: If the body is not UTF-8 JSON holding an object.
+        PayloadError: If the body is not JSON holding an object.
     """
+    repairs = Repairs()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise PayloadError("body is not UTF-8 text") from None
+        text = raw.decode("utf-8", "replace")
+        repairs.count += text.count("\ufffd") - raw.count("\ufffd".encode())
     try:
         body = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -59,6 +67,8 @@ def parse(raw: bytes) -> Delivery:
         raise PayloadError("body is nested too deeply") from None
     if not isinstance(body, dict):
         raise PayloadError(f"body must be a JSON object, not {type(body).__name__}")
+    if may_need_repair(text):
+        body = repairs.value(body)
     items = body.get("history_items")
     history_ids = []
     if isinstance(items, list):
@@ -75,4 +85,5 @@ def parse(raw: bytes) -> Delivery:
         event=event if isinstance(event, str) else None,
         resource_ids={name: _as_id(body.get(name)) for name in RESOURCE_IDS},
         history_item_ids=history_ids,
+        repaired=repairs.count,
     )

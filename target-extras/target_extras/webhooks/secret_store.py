@@ -1,6 +1,7 @@
 """Webhook secrets kept in ``<schema>.webhook_secrets``: written by the management command,
-read by the receiver. The secrets stay in PostgreSQL (guard them with grants); no function here
-returns them in printable form, only as :class:`SigningKey` objects whose repr hides them.
+read by the receiver. With ``secrets_key`` set they are stored encrypted (:mod:`.secret_cipher`);
+without it in plaintext, as before (guard them with grants). No function here returns them in
+printable form, only as :class:`SigningKey` objects whose repr hides them.
 
 Connections passed in must be in autocommit mode.
 """
@@ -13,6 +14,8 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from target_extras.webhooks.errors import SettingsError
+from target_extras.webhooks.secret_cipher import SecretCipher, is_encrypted
 from target_extras.webhooks.signing import SigningKey
 from target_extras.webhooks.tables import SECRETS, ensure_secrets, secrets_table_exists
 
@@ -24,9 +27,14 @@ def _table(schema: str) -> sql.Composed:
 
 
 def save(
-    pg: psycopg.Connection, schema: str, airbyte_schemas: tuple[str, ...], hook: dict[str, t.Any]
+    pg: psycopg.Connection,
+    schema: str,
+    airbyte_schemas: tuple[str, ...],
+    hook: dict[str, t.Any],
+    cipher: SecretCipher | None = None,
 ) -> None:
-    """Store (or replace) the secret of a webhook object as ClickUp returned it."""
+    """Store (or replace) the secret of a webhook object as ClickUp returned it (encrypted
+    under ``cipher`` when given)."""
     ensure_secrets(pg, schema, airbyte_schemas)
     location = {k: hook.get(k) for k in ("task_id", "list_id", "folder_id", "space_id")}
     pg.execute(
@@ -43,7 +51,7 @@ def save(
             str(hook.get("endpoint", "")),
             Jsonb(hook.get("events", [])),
             Jsonb(location),
-            str(hook["secret"]),
+            cipher.encrypt(str(hook["secret"])) if cipher else str(hook["secret"]),
         ),
     )
 
@@ -66,9 +74,61 @@ def stored_ids(pg: psycopg.Connection, schema: str) -> set[str]:
     return {r[0] for r in rows}
 
 
-def load_keys(pg: psycopg.Connection, schema: str) -> list[SigningKey]:
-    """Every stored secret as a signing key named by its webhook id."""
+def load_keys(
+    pg: psycopg.Connection, schema: str, cipher: SecretCipher | None = None
+) -> list[SigningKey]:
+    """Every stored secret as a signing key bound to its webhook (decrypted with ``cipher``).
+
+    Raises:
+        SettingsError: If rows are encrypted and no key, or no configured key, opens them.
+    """
     if not secrets_table_exists(pg, schema):
         return []
     rows = pg.execute(sql.SQL(SELECT_KEYS).format(_table(schema))).fetchall()
-    return [SigningKey(webhook_id, secret) for webhook_id, secret in rows]
+    keys = []
+    locked = []
+    for webhook_id, stored in rows:
+        secret = (cipher.decrypt(stored) if cipher else None) if is_encrypted(stored) else stored
+        if secret is None:
+            locked.append(webhook_id)
+            continue
+        keys.append(SigningKey(webhook_id, secret, webhook_id=webhook_id))
+    if locked:
+        shown = ", ".join(locked[:5]) + (f" and {len(locked) - 5} more" if len(locked) > 5 else "")
+        why = "no secrets_key is set" if cipher is None else "no configured secrets_key opens them"
+        raise SettingsError(
+            f"{len(locked)} stored webhook secrets are encrypted and {why} (webhooks {shown}): "
+            "set CLICKUP_WEBHOOKS_SECRETS_KEY to the key they were encrypted with."
+        )
+    return keys
+
+
+def plaintext_count(pg: psycopg.Connection, schema: str) -> int:
+    """How many stored secrets are not encrypted."""
+    if not secrets_table_exists(pg, schema):
+        return 0
+    query = sql.SQL("select count(*) from {} where secret not like 'fernet:%%'")
+    row = pg.execute(query.format(_table(schema))).fetchone()
+    return int(row[0]) if row else 0
+
+
+def reencrypt(pg: psycopg.Connection, schema: str, cipher: SecretCipher) -> tuple[int, int]:
+    """Encrypt every stored secret under the first key, in one transaction: (plaintext rows
+    encrypted, encrypted rows re-encrypted).
+
+    Raises:
+        SettingsError: If an encrypted row opens with none of the configured keys.
+    """
+    if not secrets_table_exists(pg, schema):
+        return 0, 0
+    table = _table(schema)
+    with pg.transaction():
+        rows = pg.execute(
+            sql.SQL("select webhook_id, secret from {} for update").format(table)
+        ).fetchall()
+        keys = {k.id: k.secret for k in load_keys(pg, schema, cipher)}
+        update = sql.SQL("update {} set secret = %s where webhook_id = %s").format(table)
+        for webhook_id, _ in rows:
+            pg.execute(update, (cipher.encrypt(keys[webhook_id]), webhook_id))
+    plain = sum(1 for _, stored in rows if not is_encrypted(stored))
+    return plain, len(rows) - plain

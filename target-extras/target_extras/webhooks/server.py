@@ -3,6 +3,9 @@
 The socket is bound before uvicorn starts, so ``port: 0`` works (tests, benchmarks) and the
 ready line on stdout names the real port. A database that is down at start-up is not fatal: the
 receiver answers 503 until it comes back. An Airbyte-owned table is fatal (one-line error).
+Slow clients are cut off: request headers within ``header_timeout_seconds``, the body within
+``body_timeout_seconds`` (408), idle kept-alive connections after ``keep_alive_seconds``, and
+no more than ``max_connections`` at once (:mod:`.protocol`).
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ import psycopg
 import uvicorn
 
 from target_extras.errors import AirbyteGuardError
-from target_extras.webhooks import access_log
+from target_extras.webhooks import access_log, secret_store
 from target_extras.webhooks.app import create_app
 from target_extras.webhooks.errors import WebhookError
+from target_extras.webhooks.protocol import guarded_protocol
 from target_extras.webhooks.settings import Settings
 from target_extras.webhooks.store import DeliveryStore
 
@@ -44,6 +48,7 @@ def _sensitive(settings: Settings) -> list[str]:
     values = [k.secret for k in settings.keys]
     if settings.clickup_api_token:
         values.append(settings.clickup_api_token)
+    values.extend(k.strip() for k in (settings.secrets_key or "").split(",") if k.strip())
     try:
         password = psycopg.conninfo.conninfo_to_dict(settings.database_url).get("password")
     except psycopg.ProgrammingError:
@@ -57,6 +62,9 @@ def prepare(store: DeliveryStore) -> None:
     """Create the table now if the database answers; only the Airbyte guard is fatal."""
     try:
         store.prepare_sync()
+        if store.settings.secrets_from_database:
+            store.load_keys_sync()  # encrypted secrets without their key: one line, now
+            _warn_plaintext(store)
     except AirbyteGuardError as exc:
         raise WebhookError(str(exc.format_message())) from None
     except psycopg.OperationalError as exc:
@@ -64,6 +72,23 @@ def prepare(store: DeliveryStore) -> None:
         log.warning(
             "database unreachable at start-up; answering 503 until it is back",
             extra={"database": store.settings.database_location, "reason": reason},
+        )
+
+
+def _warn_plaintext(store: DeliveryStore) -> None:
+    with store._connect_sync() as pg:
+        plain = secret_store.plaintext_count(pg, store.settings.schema)
+    if plain and store.settings.secrets_key:
+        log.warning(
+            "%d stored webhook secrets are not encrypted yet: run "
+            "`target-extras-webhooks encrypt-secrets`",
+            plain,
+        )
+    elif plain:
+        log.warning(
+            "%d stored webhook secrets are in plaintext: set CLICKUP_WEBHOOKS_SECRETS_KEY and "
+            "run `target-extras-webhooks encrypt-secrets` (docs/webhooks.md)",
+            plain,
         )
 
 
@@ -86,6 +111,11 @@ def serve(settings: Settings) -> None:
         server_header=False,
         lifespan="on",
         timeout_graceful_shutdown=5,
+        http=guarded_protocol(settings.header_timeout_seconds, settings.max_connections),
+        timeout_keep_alive=max(1, round(settings.keep_alive_seconds)),
+        # uvicorn answers 503 beyond this many connections or tasks; the protocol's own cap
+        # closes connections beyond max_connections before they cost anything.
+        limit_concurrency=settings.max_connections + 1,
     )
     server = uvicorn.Server(config)
     server.run(sockets=[sock])

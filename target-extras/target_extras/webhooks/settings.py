@@ -20,6 +20,7 @@ from pathlib import Path
 import psycopg.conninfo
 
 from target_extras.webhooks.errors import SettingsError
+from target_extras.webhooks.secret_cipher import SecretCipher, cipher_of
 from target_extras.webhooks.signing import SigningKey
 
 DEFAULT_BASE_URL = "https://api.clickup.com/api/v2"
@@ -40,6 +41,7 @@ ENVIRONMENT: dict[str, str] = {
     "CLICKUP_WEBHOOKS_MAX_BODY_BYTES": "max_body_bytes",
     "CLICKUP_API_TOKEN": "clickup_api_token",
     "CLICKUP_BASE_URL": "clickup_base_url",
+    "CLICKUP_WEBHOOKS_SECRETS_KEY": "secrets_key",
 }
 KNOWN = {
     "database_url",
@@ -52,6 +54,11 @@ KNOWN = {
     "port",
     "path",
     "max_body_bytes",
+    "header_timeout_seconds",
+    "body_timeout_seconds",
+    "keep_alive_seconds",
+    "max_connections",
+    "secrets_key",
     "database_timeout_seconds",
     "pool_max_size",
     "clickup_api_token",
@@ -73,10 +80,24 @@ class Settings:
     port: int = 8000
     path: str = "/webhook"
     max_body_bytes: int = 1_048_576
+    #: A connection whose request headers are not complete by then is closed.
+    header_timeout_seconds: float = 10.0
+    #: A body not complete this long after its headers is answered 408 (connection closed).
+    body_timeout_seconds: float = 10.0
+    #: An idle kept-alive connection is closed after this long (uvicorn's timeout_keep_alive).
+    keep_alive_seconds: float = 5.0
+    #: Connections beyond this are closed at once (and uvicorn's limit_concurrency).
+    max_connections: int = 256
+    #: Fernet key(s) encrypting the stored webhook secrets: ``new,old`` while rotating.
+    secrets_key: str | None = field(default=None, repr=False)
     database_timeout_seconds: float = 2.0
     pool_max_size: int = 10
     clickup_api_token: str | None = field(default=None, repr=False)
     clickup_base_url: str = DEFAULT_BASE_URL
+
+    def secret_cipher(self) -> SecretCipher | None:
+        """The cipher of ``secrets_key`` (None: secrets are stored in plaintext)."""
+        return cipher_of(self.secrets_key)
 
     @property
     def database_location(self) -> str:
@@ -165,11 +186,25 @@ def _validate(raw: dict[str, t.Any], env: t.Mapping[str, str]) -> Settings:
         port=int(_number(raw, "port", 8000, low=0, high=65535, integer=True)),
         path=path,
         max_body_bytes=int(_number(raw, "max_body_bytes", 1_048_576, low=1, integer=True)),
+        header_timeout_seconds=_number(raw, "header_timeout_seconds", 10.0, low=0.1, high=300),
+        body_timeout_seconds=_number(raw, "body_timeout_seconds", 10.0, low=0.1, high=300),
+        keep_alive_seconds=_number(raw, "keep_alive_seconds", 5.0, low=0.1, high=300),
+        max_connections=int(_number(raw, "max_connections", 256, low=1, integer=True)),
+        secrets_key=_secrets_key(raw),
         database_timeout_seconds=_number(raw, "database_timeout_seconds", 2.0, low=0.1, high=6.0),
         pool_max_size=int(_number(raw, "pool_max_size", 10, low=1, high=200, integer=True)),
         clickup_api_token=raw.get("clickup_api_token") or None,
         clickup_base_url=base_url,
     )
+
+
+def _secrets_key(raw: dict[str, t.Any]) -> str | None:
+    value = raw.get("secrets_key") or None
+    if value is not None and not isinstance(value, str):
+        raise SettingsError("secrets_key must be a string of comma-separated Fernet keys.")
+    if value:
+        cipher_of(value)  # a malformed key is one line now, not at the first secret
+    return value
 
 
 def parse_secrets(value: t.Any) -> tuple[SigningKey, ...]:

@@ -27,6 +27,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from target_extras.webhooks import secret_store
 from target_extras.webhooks.payload import RESOURCE_IDS, Delivery
+from target_extras.webhooks.repair import may_need_repair
 from target_extras.webhooks.settings import Settings
 from target_extras.webhooks.signing import SigningKey
 from target_extras.webhooks.tables import DELIVERIES, ensure_deliveries
@@ -72,21 +73,12 @@ class Received:
     remote_addr: str | None
 
 
-def _strip_nul(value: t.Any) -> t.Any:
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, list):
-        return [_strip_nul(v) for v in value]
-    if isinstance(value, dict):
-        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
-    return value
-
-
 def jsonb_value(delivery: Delivery) -> t.Any:
-    """The body for the jsonb column: its own text, or a NUL-free copy (jsonb cannot hold NUL;
-    the raw bytes keep the original)."""
-    if "\\u0000" in delivery.text:
-        return Jsonb(_strip_nul(delivery.body))
+    """The body for the jsonb column: its own text, or the repaired copy when the text holds
+    what jsonb cannot (NUL, a lone surrogate, bytes that were not UTF-8; ``raw_body`` keeps the
+    original)."""
+    if delivery.repaired or may_need_repair(delivery.text):
+        return Jsonb(delivery.body)
     return delivery.text
 
 
@@ -147,7 +139,7 @@ class DeliveryStore:
     def load_keys_sync(self) -> list[SigningKey]:
         """The secrets stored by the management command."""
         with self._connect_sync() as pg:
-            return secret_store.load_keys(pg, self.settings.schema)
+            return secret_store.load_keys(pg, self.settings.schema, self.settings.secret_cipher())
 
     async def load_keys(self) -> list[SigningKey]:
         """The stored secrets; :class:`DatabaseUnavailable` while the database is down."""

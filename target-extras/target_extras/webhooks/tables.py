@@ -9,7 +9,7 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
-from target_extras.airbyte_guard import check_schema, check_table
+from target_extras.airbyte_guard import check_schema, check_schema_catalog, check_table
 
 DELIVERIES = "webhook_deliveries"
 SECRETS = "webhook_secrets"
@@ -60,6 +60,7 @@ def _create(
     pg: psycopg.Connection, schema: str, airbyte_schemas: tuple[str, ...], name: str, ddl: str
 ) -> None:
     check_schema(schema, airbyte_schemas, what=f"the {name} table")
+    check_schema_catalog(pg, schema, what=f"the {name} table")
     check_table(pg, schema, name, stream=name)
     if _exists(pg, schema, name):
         return  # DDL (comments, index) needs ownership: a least-privileged role only inserts

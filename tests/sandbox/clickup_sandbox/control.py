@@ -1,5 +1,5 @@
 """The control API under /_sandbox (no auth, not rate limited): stats, export, mutate, faults,
-webhook deliveries."""
+hostile strings, webhook deliveries."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from clickup_sandbox.app import SandboxApp, now_ms
 from clickup_sandbox.export import export
 from clickup_sandbox.faults import FaultRule, FaultRuleError
+from clickup_sandbox.hostile_text import handle as handle_hostile
 from clickup_sandbox.mutate import MutationError, Mutator
 from clickup_sandbox.webhook_control import handle_webhooks
 
@@ -30,6 +31,9 @@ def handle(app: SandboxApp, method: str, path: str, raw_body: bytes) -> tuple[in
             return 200, export(app.state, now_ms())
     if key == ("POST", "/_sandbox/mutate"):
         return _mutate(app, body)
+    if key == ("POST", "/_sandbox/hostile"):
+        with app.lock:
+            return handle_hostile(app.state, body, now_ms())
     if key == ("POST", "/_sandbox/reset"):
         app.regenerate()
         return 200, {"ok": True}
