@@ -60,7 +60,9 @@ def test_dbt_waits_for_the_sync_then_runs(database_url: str, pipeline_env: dict[
     )
     assert landed.returncode == 0, landed.output[-4000:]
     environment = {**pipeline_env, **FAST_GUARD, "AIRBYTE_GUARD_TIMEOUT_SECONDS": "300"}
-    with airbyte_sync(database_url, seconds=10) as sync:
+    # 30 s: the sync must still be writing when the guard starts, which on a loaded machine can
+    # be 15 s after `meltano run` (10 s made the guard find Airbyte already idle there).
+    with airbyte_sync(database_url, seconds=30) as sync:
         time.sleep(1)
         result = run_pipeline(environment, steps=GUARD_THEN_DBT, stream_output=False)
     assert result.returncode == 0, result.output[-6000:]
