@@ -16,8 +16,8 @@ Other clients of the same token. The server's window (the one ``X-RateLimit-Rese
 holds ``X-RateLimit-Limit`` requests; what it lost beyond the requests we sent in it is what
 other clients spent. Every successful response is evidence, read from the headers:
 
-- the first response of a window: what others spent since the previous window's reset (or
-  since the window began, ``window_seconds`` before its reset, if that is later);
+- the first response of a window: what others spent since the previous window's reset (at
+  most one ``window_seconds`` back: the window holds only its own requests);
 - every later response of the window: what they spent since our previous response.
 
 ``spending_estimate.SpendingEstimate`` turns that evidence into a rate (requests ÷ seconds,
@@ -274,10 +274,14 @@ class RateLimiter:
             return  # an answer from a window that is over (a slow response): nothing to learn
         others = max(0.0, (limit or 0.0) - remaining - 1)
         if limit is not None and self.window_seconds is not None:
-            began = reset - self.window_seconds
+            # Whatever others spent since the previous reset is counted in this window (a
+            # window that starts on first use began with the first request after it), so
+            # that is the span; with no previous window, or long ago, the window's length.
             if tally is not None:
-                began = max(began, tally.reset_at)
-            self.estimate.add(others, now - began, now)
+                span = min(now - tally.reset_at, self.window_seconds)
+            else:
+                span = now - (reset - self.window_seconds)
+            self.estimate.add(others, span, now)
         self._tally = WindowTally(reset, ours=1, others=others, evidence_at=now)
 
     def _view_remaining(self, tally: WindowTally) -> float:

@@ -50,7 +50,7 @@ def test_one_absurd_response_fades_within_a_few_windows() -> None:
     run = replay(REQUESTS, limit=LIMIT, window_seconds=WINDOW, anomaly_at=20)
     alone = replay(REQUESTS, limit=LIMIT, window_seconds=WINDOW)
     assert run.seconds <= alone.seconds + 5 * (WINDOW + 1), (run.seconds, alone.seconds)
-    assert run.rate_at_end < 0.01
+    assert run.rate_at_end < 0.5  # of a budget of 20 a second
 
 
 def test_a_client_that_keeps_spending_95_percent_meets_no_429_from_us() -> None:
