@@ -22,8 +22,6 @@ from tap_testkit import TapRun, run_tap
 
 from orchestrate.sandbox_runner import Sandbox, running_sandbox
 
-pytestmark = pytest.mark.e2e
-
 ALONE, SHARED, SPURIOUS = "pk_sandbox", "pk_shared", "pk_spurious"
 WORKSPACE = ["--tasks", "250", "--members", "5", "--months", "3", "--seed", "5"]
 #: A stalled limiter waits for every reset: bound each run well below that.
