@@ -267,7 +267,7 @@ class ClickUpStream(RESTStream[Any]):
 
     def validate_response(self, response: requests.Response) -> None:
         """Learn the rate-limit headers, classify the status, parse the JSON once."""
-        self.limiter.observe(response.headers)
+        self.limiter.observe(response.headers, response.status_code)
         status = response.status_code
         path = self._path_of(response.url)
         if status == 429:

@@ -15,6 +15,7 @@ SECTIONS: tuple[str, ...] = (
     "dbt_incremental",  # dbt full refresh vs incremental at 1M field-history rows
     "webhook_receiver_load",  # the signed webhook receiver
     "parallel_workspaces",  # two workspaces extracted in parallel
+    "rate_limit_sharing",  # our tap beside a second client of the token, among spurious 429s
 )
 
 
