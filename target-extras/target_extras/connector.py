@@ -198,10 +198,25 @@ class ExtrasConnector(SQLConnector):
             self.dispose()
             self._reconnected.set()
 
+        return self.retrying(what, attempt, reconnect=reconnect, retry_seconds=retry_seconds)
+
+    def retrying(
+        self,
+        what: str,
+        work: Callable[[], T],
+        *,
+        reconnect: Callable[[], None] | None = None,
+        retry_seconds: float | None = None,
+    ) -> T:
+        """Run ``work``, retried over lost connections for ``retry_seconds``.
+
+        Raises:
+            ConnectionFailedError: One line, when the database stayed unreachable too long.
+        """
         bound = self.retry_seconds if retry_seconds is None else retry_seconds
         try:
             return retry_on_disconnect(
-                attempt, what=what, bound_seconds=bound, reconnect=reconnect,
+                work, what=what, bound_seconds=bound, reconnect=reconnect or self.dispose,
                 describe=self.describe_error,
             )  # fmt: skip
         except DatabaseUnavailableError as exc:

@@ -193,7 +193,7 @@ class TargetExtras(SQLTarget):
             return
         connector = t.cast("ExtrasConnector", self.target_connector)
         schema = self.run_log.schema
-        self.landing_lock.acquire()
+        connector.retrying("taking the landing lock", self.landing_lock.acquire)
         connector.after_reconnect(self.landing_lock.ensure)
         abandoned = self.run_log.start()
         self._started = True
