@@ -36,6 +36,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.capabilities import CapabilitiesEnum
 
 DEFAULT_LOCK_TIMEOUT_SECONDS = 60
+FAILED_ROW_MIN_RETRY_SECONDS = 30
 DEFAULT_AIRBYTE_SCHEMAS = ["airbyte_raw", "airbyte_internal"]
 # Built-in singer-sdk settings this target does not honour: not advertised, so not misleading.
 _UNSUPPORTED_BUILTIN_SETTINGS = ("load_method", "add_record_metadata", "hard_delete")
@@ -306,8 +307,11 @@ class TargetExtras(SQLTarget):
         self._finished = True
         self.pipeline.close()
         streams = self.progress.snapshot()
+        connector = t.cast("ExtrasConnector", self.target_connector)
+        # A failed run's row is worth a wait even with a short retry bound (at least 30 s).
+        bound = max(connector.retry_seconds, FAILED_ROW_MIN_RETRY_SECONDS) if error else None
         try:
-            self.run_log.finish(streams, error=error)
+            self.run_log.finish(streams, error=error, retry_seconds=bound)
         except ExtrasError as exc:
             # The database never came back: the next run marks the row 'abandoned'.
             sys.stderr.write(

@@ -81,7 +81,7 @@ def test_an_outage_past_the_bound_fails_with_one_line_and_a_failed_row(
     target.feed(items(300, 300))
     # The load gives up after 4 s; closing the run row as failed then waits for the database.
     assert wait_until(lambda: "while closing the run log row" in target.stderr, 60), target.stderr
-    assert time.monotonic() - started >= 4
+    assert time.monotonic() - started >= 3  # (the first failure may precede ``started`` a bit)
     postgres.start()
     assert target.wait(timeout=60) == 1
     errors = error_lines(target.stderr)
