@@ -159,4 +159,6 @@ def workspace_environment(
         "TAP_CLICKUP_EXTENDED_TEAM_IDS": json.dumps([workspace.team_id]),
         "TAP_CLICKUP_EXTENDED_RATE_LIMIT_PER_MINUTE": str(workspace.rate_limit_per_minute),
         "MELTANO_RUN_STATE_ID_SUFFIX": workspace.state_id_suffix,
+        # One landing lock per workspace: parallel workspace jobs load the schema at once.
+        "TARGET_EXTRAS_LOCK_SCOPE": f"team {workspace.team_id}",
     }

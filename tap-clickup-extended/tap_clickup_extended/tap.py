@@ -22,6 +22,7 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
 
+from tap_clickup_extended import end_of_sync
 from tap_clickup_extended.accounting import RunStats
 from tap_clickup_extended.client import ClickUpStream
 from tap_clickup_extended.config_file import read_config_files
@@ -323,11 +324,17 @@ class TapClickUpExtended(Tap):
     # singer-sdk marks sync_all and load_streams @final but offers no hook for "after every
     # stream succeeded" or for the stream order; overriding is the only way (both call super()).
     def sync_all(self) -> None:  # type: ignore[misc]
-        """Sync every stream; then, only if all succeeded, close the full-table snapshots."""
+        """Sync every stream; then, only if all succeeded, close the full-table snapshots and
+        write the end-of-sync marker (:mod:`.end_of_sync`)."""
         super().sync_all()
         for stream in self.streams.values():
             if isinstance(stream, ClickUpStream):  # every stream of STREAM_TYPES is one
                 stream.finish_snapshot()
+        end_of_sync.write_marker(self)  # the last message: the sync finished
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        """singer-sdk's state loading, minus an old end-of-sync marker."""
+        super().load_state(end_of_sync.without_marker(state))
 
     def load_streams(self) -> list[Stream]:  # type: ignore[misc]
         """singer-sdk's streams in ``STREAM_TYPES`` order, not by name.

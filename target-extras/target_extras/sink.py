@@ -103,12 +103,15 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
                 "stream's schema."
             )
             raise SchemaEvolutionError(msg)
-        with self.connector.transaction() as pg:
+
+        def prepare(pg: psycopg.Connection) -> None:
             airbyte_guard.check_schema_catalog(
                 pg, landing.schema, what=f"stream '{landing.stream}'"
             )
             airbyte_guard.check_table(pg, landing.schema, landing.table, stream=landing.stream)
             ensure_landing_table(pg, landing, wanted)
+
+        self.connector.in_transaction(f"preparing the table of stream '{landing.stream}'", prepare)
         properties = self.schema.get("properties", {})
         hashed = {
             name
@@ -174,11 +177,19 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
         """Load one batch in one transaction and log what it changed (on the loader thread)."""
         started = time.monotonic()
         batch_id = uuid.uuid4()
+
+        def load(pg: psycopg.Connection) -> int:
+            # Idempotent: after a commit that went through just before the connection dropped,
+            # the retry finds every observation stored and inserts nothing.
+            inserted = load_batch(pg, self.landing, rows, batch_id)
+            if any(row[-1] is not None for row in rows):
+                remember_staged_keys(pg, self.landing)
+            return inserted
+
         try:
-            with self.connector.transaction() as pg:
-                inserted = load_batch(pg, self.landing, rows, batch_id)
-                if any(row[-1] is not None for row in rows):
-                    remember_staged_keys(pg, self.landing)
+            inserted = self.connector.in_transaction(
+                f"loading a batch of {len(rows)} records of stream '{self.stream_name}'", load
+            )
         except psycopg.errors.DataError as exc:
             where = f" ({exc.diag.context.strip()[:200]})" if exc.diag.context else ""
             msg = (
@@ -191,9 +202,9 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
             cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
             reason = first_lines(cause or exc, self.connector.url.password)
             msg = (
-                f"stream '{self.stream_name}': lost the connection to PostgreSQL at "
-                f"{self.connector.location} while loading a batch ({reason}); nothing of this "
-                "batch was stored. Rerun from the last state once the database is back."
+                f"stream '{self.stream_name}': PostgreSQL at {self.connector.location} stopped "
+                f"a batch ({reason}); nothing of this batch was stored. Rerun from the last "
+                "state once the cause is fixed."
             )
             raise ConnectionFailedError(msg) from None
         totals = self._progress.add(
@@ -246,23 +257,35 @@ class ExtrasSink(SQLSink[ExtrasConnector]):
                 new_version,
             )
             return
-        with self.connector.transaction() as pg:
+
+        def activate(pg: psycopg.Connection) -> int | str:
+            # Idempotent: a committed activation forgets the version's keys, so its retry
+            # finds the version unseen and deletes nothing more.
             if not version_was_seen(pg, self.landing, new_version):
-                self.logger.info(
-                    "stream '%s': ACTIVATE_VERSION %s announces a version (no records of it yet).",
-                    self.stream_name,
-                    new_version,
-                )
-                return
+                return "unseen"
             if newer_version_activated(pg, self.landing, new_version):
-                self.logger.info(
-                    "stream '%s': ACTIVATE_VERSION %s is older than a version already "
-                    "activated (a replay); nothing deleted.",
-                    self.stream_name,
-                    new_version,
-                )
-                return
-            deleted = delete_missing_keys(pg, self.landing, new_version, uuid.uuid4())
+                return "stale"
+            return delete_missing_keys(pg, self.landing, new_version, uuid.uuid4())
+
+        deleted = self.connector.in_transaction(
+            f"applying ACTIVATE_VERSION {new_version} of stream '{self.stream_name}'", activate
+        )
+        if deleted == "unseen":
+            self.logger.info(
+                "stream '%s': ACTIVATE_VERSION %s announces a version (no records of it yet).",
+                self.stream_name,
+                new_version,
+            )
+            return
+        if deleted == "stale":
+            self.logger.info(
+                "stream '%s': ACTIVATE_VERSION %s is older than a version already "
+                "activated (a replay); nothing deleted.",
+                self.stream_name,
+                new_version,
+            )
+            return
+        deleted = t.cast("int", deleted)
         self._progress.add(self.stream_name, rows_deleted=deleted, rows_inserted=deleted)
         self.logger.info(
             "stream '%s': version %s complete; %d keys missing from it marked deleted.",

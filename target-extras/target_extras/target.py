@@ -11,6 +11,7 @@ stream's sink before a schema change or ACTIVATE_VERSION so history keeps arriva
 from __future__ import annotations
 
 import copy
+import sys
 import time
 import typing as t
 
@@ -22,7 +23,10 @@ from singer_sdk.sql import SQLTarget
 from target_extras import airbyte_guard
 from target_extras.batch_pipeline import BatchPipeline
 from target_extras.config_file import read_config_files
-from target_extras.connector import ExtrasConnector
+from target_extras.connector import DEFAULT_RETRY_SECONDS, ExtrasConnector
+from target_extras.end_of_sync import NO_MARKER_REASON, EndOfSync, TapDidNotFinishError
+from target_extras.errors import ExtrasError
+from target_extras.landing_lock import LandingLock
 from target_extras.message_reader import MessageReader
 from target_extras.progress import RunProgress
 from target_extras.run_log import RunLog
@@ -30,8 +34,11 @@ from target_extras.sink import DEFAULT_SCHEMA, ExtrasSink
 from target_extras.version_deletes import ensure_version_keys_table
 
 if t.TYPE_CHECKING:
+    import psycopg
     from singer_sdk.helpers.capabilities import CapabilitiesEnum
 
+DEFAULT_LOCK_TIMEOUT_SECONDS = 60
+FAILED_ROW_MIN_RETRY_SECONDS = 30
 DEFAULT_AIRBYTE_SCHEMAS = ["airbyte_raw", "airbyte_internal"]
 # Built-in singer-sdk settings this target does not honour: not advertised, so not misleading.
 _UNSUPPORTED_BUILTIN_SETTINGS = ("load_method", "add_record_metadata", "hard_delete")
@@ -107,6 +114,46 @@ class TargetExtras(SQLTarget):
                 "seconds passed since the last commit (0: on every STATE message)."
             ),
         ),
+        th.Property(
+            "database_retry_seconds",
+            th.NumberType,
+            default=DEFAULT_RETRY_SECONDS,
+            description=(
+                "How long a lost database connection (a restart, a failover, a network cut) is "
+                "retried, with fresh connections and exponential backoff (0.5 s doubling to "
+                "8 s), before the run fails; each retry is one log line. The batch, "
+                "ACTIVATE_VERSION or run-log write is redone whole, adding nothing twice."
+            ),
+        ),
+        th.Property(
+            "lock_timeout_seconds",
+            th.NumberType,
+            default=DEFAULT_LOCK_TIMEOUT_SECONDS,
+            description=(
+                "A run holds a lock on its landing schema for its whole duration; a second run "
+                "into the same schema waits this long for it, then stops naming the holder."
+            ),
+        ),
+        th.Property(
+            "lock_scope",
+            th.StringType,
+            description=(
+                "Narrows the landing lock to one scope, e.g. the workspace id of a parallel "
+                "per-workspace job: runs of different scopes load the schema at once, two runs "
+                "of one scope do not, a run without a scope excludes all (unset: the schema)."
+            ),
+        ),
+        th.Property(
+            "require_end_of_sync_marker",
+            th.BooleanType,
+            default=False,
+            description=(
+                "Close the run as `succeeded` only if the input ended after the tap's "
+                "end-of-sync marker (a STATE holding `clickup_extras_sync`, sent by "
+                "tap-clickup-extended after a complete sync); else the run is `failed` and the "
+                "target exits 1. On in meltano.yml; leave off for taps that do not send it."
+            ),
+        ),
     ).to_dict()
 
     # The run being executed, so that ``invoke`` can mark it failed: singer-sdk creates the
@@ -119,20 +166,50 @@ class TargetExtras(SQLTarget):
         self.progress = RunProgress()
         self.pipeline = BatchPipeline()
         self._last_written_state: dict | None = None
+        self.end_of_sync = EndOfSync()
         schema = self.config.get("schema", DEFAULT_SCHEMA)
         airbyte_guard.check_schema(
             schema, self.config.get("airbyte_schemas", DEFAULT_AIRBYTE_SCHEMAS), what="the run log"
         )
         connector = t.cast("ExtrasConnector", self.target_connector)
         connector.check_connection()
-        with connector.transaction() as pg:
+
+        def prepare(pg: psycopg.Connection) -> None:
             airbyte_guard.check_schema_catalog(pg, schema, what="the run log")
             pg.execute(f'create schema if not exists "{schema.replace(chr(34), chr(34) * 2)}"')
             ensure_version_keys_table(pg, schema)
-        self.run_log = RunLog(connector, schema)
-        self.run_log.start()
+
+        connector.in_transaction(f"preparing schema {schema}", prepare)
+        scope = self.config.get("lock_scope") or None
+        self.run_log = RunLog(connector, schema, scope)
+        timeout = float(self.config.get("lock_timeout_seconds", DEFAULT_LOCK_TIMEOUT_SECONDS))
+        self.landing_lock = LandingLock(connector.url, schema, self.run_log.run_id, timeout, scope)
+        self._started = False
         self._finished = False
+
+    def _begin_run(self) -> None:
+        """At the first message: take the landing lock, then open this run's row.
+
+        Not in ``__init__``: an instance that never reads input (singer-sdk's test runner makes
+        some) must not hold the schema's lock.
+        """
+        if self._started:
+            return
+        connector = t.cast("ExtrasConnector", self.target_connector)
+        schema = self.run_log.schema
+        connector.retrying("taking the landing lock", self.landing_lock.acquire)
+        connector.after_reconnect(self.landing_lock.ensure)
+        abandoned = self.run_log.start()
+        self._started = True
         TargetExtras._current_run = self
+        for run_id, started_at in abandoned:
+            self.logger.warning(
+                "run %s (started %s) was still 'running' in %s._extras_runs: its process "
+                "died; marked 'abandoned' (its last_state covers only committed rows).",
+                run_id,
+                started_at,
+                schema,
+            )
         self.logger.info(
             "target-extras run %s: loading into %s, schema %s.",
             self.run_log.run_id,
@@ -161,7 +238,13 @@ class TargetExtras(SQLTarget):
         return [s for s in [*self._sinks_to_clear, *self._sinks_active.values()] if s.current_size]
 
     def _process_state_message(self, message_dict: dict) -> None:
-        """Keep the state; commit pending batches and emit it when the interval has passed."""
+        """Keep the state; commit pending batches and emit it when the interval has passed.
+
+        The tap's end-of-sync marker is noted and removed from the state kept and emitted.
+        """
+        self._begin_run()
+        if "value" in message_dict:
+            message_dict["value"] = self.end_of_sync.observe_state(message_dict["value"])
         super()._process_state_message(message_dict)
         interval = float(self.config.get("state_flush_interval_seconds", 10))
         due = time.time() - self._last_full_drain_at >= interval
@@ -171,6 +254,8 @@ class TargetExtras(SQLTarget):
 
     def _process_schema_message(self, message_dict: dict) -> None:
         """Load the stream's pending records before its schema changes, to keep arrival order."""
+        self._begin_run()
+        self.end_of_sync.observe_data()
         stream = message_dict.get("stream")
         maps = self.mapper.stream_maps.get(stream) if stream else None
         if maps and (
@@ -185,12 +270,20 @@ class TargetExtras(SQLTarget):
 
     def _process_activate_version_message(self, message_dict: dict) -> None:
         """Load the stream's pending records, then apply the version (deletions)."""
+        self._begin_run()
+        self.end_of_sync.observe_data()
         stream = message_dict["stream"]
         for stream_map in self.mapper.stream_maps.get(stream, []):
             sink = self._sinks_active.get(stream_map.stream_alias)
             if sink is not None:
                 self.drain_one(sink)
         super()._process_activate_version_message(message_dict)
+
+    def _process_record_message(self, message_dict: dict) -> None:
+        """A record after the end-of-sync marker means the sync is not over."""
+        self._begin_run()
+        self.end_of_sync.observe_data()
+        super()._process_record_message(message_dict)
 
     def _write_state_message(self, state: dict) -> None:
         """Record the state in the run log, then emit it (everything it covers is committed)."""
@@ -202,18 +295,40 @@ class TargetExtras(SQLTarget):
         self._last_written_state = copy.deepcopy(state)
 
     def process_endofpipe(self) -> None:
-        """Load what is left, emit the final state, close the run log, log a summary."""
+        """Load what is left, emit the final state, close the run log, log a summary.
+
+        Raises:
+            TapDidNotFinishError: If the end-of-sync marker is required and did not come last
+                (everything received is committed and its state emitted all the same).
+        """
+        self._begin_run()
         super().process_endofpipe()
         self.pipeline.wait()
+        if self.config.get("require_end_of_sync_marker") and not self.end_of_sync.seen:
+            self._finish(error=NO_MARKER_REASON)
+            raise TapDidNotFinishError(NO_MARKER_REASON)
         self._finish()
 
     def _finish(self, error: str | None = None) -> None:
-        if self._finished:
+        if self._finished or not self._started:
             return
         self._finished = True
         self.pipeline.close()
         streams = self.progress.snapshot()
-        self.run_log.finish(streams, error=error)
+        connector = t.cast("ExtrasConnector", self.target_connector)
+        # A failed run's row is worth a wait even with a short retry bound (at least 30 s).
+        bound = max(connector.retry_seconds, FAILED_ROW_MIN_RETRY_SECONDS) if error else None
+        try:
+            self.run_log.finish(streams, error=error, retry_seconds=bound)
+        except ExtrasError as exc:
+            # The database never came back: the next run marks the row 'abandoned'.
+            sys.stderr.write(
+                f"target-extras: warning: run {self.run_log.run_id} could not be closed as "
+                f"{'failed' if error else 'succeeded'} in _extras_runs ({exc}); the row stays "
+                "'running' until the next run marks it 'abandoned'.\n"
+            )
+            sys.stderr.flush()
+        self.landing_lock.release()
         for name, counts in streams.items():
             self.logger.info(
                 "summary: stream '%s': %d rows received, %d versions inserted "
