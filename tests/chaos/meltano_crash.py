@@ -92,9 +92,18 @@ def _committed_state(connection: psycopg.Connection[Any]) -> dict[str, Any] | No
 
 
 def run_until_commit(
-    environment: dict[str, str], database_url: str, nth: int, timeout: float = 240
+    environment: dict[str, str],
+    database_url: str,
+    nth: int,
+    timeout: float = 240,
+    *,
+    whole_run: bool = False,
 ) -> CrashedRun:
-    """Run the pipeline; SIGKILL the target at its ``nth`` state commit with a tasks bookmark."""
+    """Run the pipeline; SIGKILL the target at its ``nth`` state commit with a tasks bookmark.
+
+    ``whole_run``: SIGKILL meltano, the tap and the target together (the process group), as a
+    lost machine or ``kill -9`` of a scheduler's task does.
+    """
     started = time.monotonic()
     log = Path(environment.get("TMPDIR", "/tmp")) / f"meltano-crash-{os.getpid()}-{nth}.log"
     with log.open("w") as output:
@@ -104,6 +113,7 @@ def run_until_commit(
             env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     seen: list[str] = []
     committed: list[Any] = []
@@ -117,6 +127,10 @@ def run_until_commit(
                     seen.append(json.dumps(state, sort_keys=True))
                     if len(seen) == nth:
                         pid = target_pid(process.pid)
+                        if whole_run:
+                            os.killpg(process.pid, signal.SIGKILL)
+                            killed, committed = True, bookmarks
+                            break
                         if pid is not None:
                             os.kill(pid, signal.SIGKILL)
                             killed, committed = True, bookmarks
