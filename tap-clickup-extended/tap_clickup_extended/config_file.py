@@ -3,6 +3,9 @@
 singer-sdk reads them with ``read_json_file``, whose errors (``JSONDecodeError``, an ``AttributeError``
 for a JSON array) end in a traceback of 30 to 46 lines. The text of a file is never echoed: it may
 hold a password or a token.
+
+The target-extras package has a module of the same job: each plugin installs and runs on its own,
+so neither imports the other (a shared third package for a few lines is not worth its release).
 """
 
 from __future__ import annotations

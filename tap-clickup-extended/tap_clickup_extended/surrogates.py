@@ -5,6 +5,9 @@ an emoji in half): ``\\ud800`` alone. Python decodes it into a ``str`` that no U
 hold, and the target, PostgreSQL and dbt cannot store it. The body is repaired before it is
 decoded: every lone high or low surrogate escape becomes ``\\ufffd`` (the replacement
 character); valid pairs and escaped backslashes (``\\\\ud800`` is text) are kept.
+
+The target-extras package has a module of the same job: each plugin installs and runs on its own,
+so neither imports the other (a shared third package for a few lines is not worth its release).
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ JSON allows ``\\ud800`` on its own, but it is not a character: UTF-8, PostgreSQL
 cannot hold it, and msgspec refuses the whole line ("Input data was truncated"). The repair works
 on the raw text, before decoding: every lone high or low surrogate escape becomes ``\\ufffd``
 (the replacement character), valid pairs and escaped backslashes (``\\\\ud800`` is text) stay.
+
+The tap-clickup-extended package has a module of the same job: each plugin installs and runs on its own,
+so neither imports the other (a shared third package for a few lines is not worth its release).
 """
 
 from __future__ import annotations
