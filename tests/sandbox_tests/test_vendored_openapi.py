@@ -82,7 +82,9 @@ def test_every_citation_names_a_section_of_the_facts_page() -> None:
 
 
 def test_no_tracked_file_reads_outside_the_repository() -> None:
-    pattern = re.compile(r"\.\./shared\b|/work/shared\b|\bshared/clickup-api\b|\bFACTS\.md\b")
+    # Built from pieces, so that this file does not hold the paths it looks for.
+    shared, api = "shared", "clickup-api"
+    pattern = re.compile(rf"\.\./{shared}\b|/work/{shared}\b|\b{shared}/{api}\b|\bFACTS\.md\b")
     offenders = []
     for name in _tracked_files():
         if name == "CHANGELOG.md" or name.startswith("vendor/"):
@@ -92,5 +94,4 @@ def test_no_tracked_file_reads_outside_the_repository() -> None:
             continue
         text = path.read_text(errors="replace")
         offenders += [f"{name}: {m.group(0)}" for m in pattern.finditer(text)]
-    offenders = [o for o in offenders if not o.startswith("tests/sandbox_tests/test_vendored")]
     assert not offenders, f"files that point outside the repository: {offenders[:10]}"
