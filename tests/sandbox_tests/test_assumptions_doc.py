@@ -55,7 +55,9 @@ def assumption_rows() -> list[Row]:
     """The rows of the page's assumptions table."""
     rows = []
     for cells in _table_rows(PAGE.read_text(), "## The assumptions"):
-        assert len(cells) == len(COLUMNS), f"tests/ASSUMPTIONS.md: row {cells[0]} has {len(cells)} cells"
+        assert len(cells) == len(COLUMNS), (
+            f"tests/ASSUMPTIONS.md: row {cells[0]} has {len(cells)} cells"
+        )
         rows.append(Row(cells[0], dict(zip(COLUMNS, cells, strict=True))))
     return rows
 

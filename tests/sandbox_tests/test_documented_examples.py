@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 import requests
-from target_extras.webhooks.signing import Keyring, SigningKey
 from tap_clickup_extended.conversions import ms_to_iso
 from tap_clickup_extended.decoding.custom_field_values import decode_value
 from tap_clickup_extended.pagination import (
@@ -31,6 +30,7 @@ from tap_clickup_extended.pagination import (
 )
 from tap_clickup_extended.relationships import task_relationships
 from tap_clickup_extended.tap import TapClickUpExtended
+from target_extras.webhooks.signing import Keyring, SigningKey
 
 from tests.sandbox_tests.documented_examples import (
     operation_description,
@@ -57,14 +57,17 @@ def _response(body: Any, url: str = "https://api.clickup.com/api/v2/example") ->
     response = requests.Response()
     response.status_code = 200
     response.url = url
+    response.request = requests.Request("GET", url).prepare()
     response._content = json.dumps(body).encode()
     return response
 
 
-def _records(tap: TapClickUpExtended, stream_name: str, body: Any, **context: Any) -> list[dict]:
+def _records(
+    tap: TapClickUpExtended, stream_name: str, body: Any, url: str | None = None, **context: Any
+) -> list[dict]:
     """The stream's records for one documented response body, through its real code."""
     stream = tap.streams[stream_name]
-    response = _response(body)
+    response = _response(body, *([url] if url else []))
     stream.validate_response(response)  # parses the bytes exactly as a live response
     rows = list(stream.parse_response(response))
     return [r for row in rows if (r := stream.post_process(row, context or None)) is not None]
@@ -151,7 +154,11 @@ def test_text_field_example_wrapped_value_is_the_text() -> None:
 def test_list_tasks_example_custom_fields_object_keeps_the_field(
     tap: TapClickUpExtended,
 ) -> None:
-    (body,) = [b for b in response_examples("gettasks") if isinstance(b["tasks"][0].get("custom_fields"), dict)]
+    (body,) = [
+        b
+        for b in response_examples("gettasks")
+        if isinstance(b["tasks"][0].get("custom_fields"), dict)
+    ]
     record = tap.streams["tasks"].post_process(body["tasks"][0], {"team_id": TEAM_ID})
     assert record is not None
     assert record["custom_field_ids"] == ["0a52c486-5f05-403b-b4fd-c512ff05131c"]
@@ -303,8 +310,38 @@ def test_task_template_example_ends_the_paging(body: Any) -> None:
 def test_workspace_example_string_id_integer_members(tap: TapClickUpExtended, body: Any) -> None:
     (workspace,) = _records(tap, "workspaces", body)
     assert workspace["id"] == "1234" and workspace["member_count"] == 1
-    member = tap.streams["members"].post_process(body["teams"][0]["members"][0], {"team_id": "1234"})
+    member = tap.streams["members"].post_process(
+        body["teams"][0]["members"][0], {"team_id": "1234"}
+    )
     assert member is not None and member["user_id"] == 123
+
+
+@pytest.mark.parametrize("archived", [False, True])
+@pytest.mark.parametrize("body", response_examples("getfolders"))
+def test_folder_example_counts_and_archived_pass(
+    tap: TapClickUpExtended, body: Any, archived: bool
+) -> None:
+    url = f"https://api.clickup.com/api/v2/space/789/folder?archived={str(archived).lower()}"
+    records = _records(tap, "folders", body, url, team_id=TEAM_ID, space_id="789")
+    assert [r["id"] for r in records] == ["457", "458"]
+    for record in records:
+        assert record["space_id"] == "789"
+        assert record["task_count"] == 0  # "0", a string in the example
+        # The example has no `archived`: the object is in the pass it was asked for (§8).
+        assert record["archived"] is archived
+
+
+@pytest.mark.parametrize("body", response_examples("getspaces"))
+def test_space_example_string_id_and_archived_flag(tap: TapClickUpExtended, body: Any) -> None:
+    url = "https://api.clickup.com/api/v2/team/1234/space?archived=true"
+    records = {r["id"]: r for r in _records(tap, "spaces", body, url, team_id=TEAM_ID)}
+    assert set(records) == {"790", "791"}
+    assert {r["team_id"] for r in records.values()} == {TEAM_ID}
+    # The payload's own `archived: false` wins over the pass that asked for archived ones;
+    # the second Space has no `archived`, so it belongs to that pass.
+    assert records["790"]["archived"] is False
+    assert records["791"]["archived"] is True
+    assert [s["status"] for s in records["790"]["statuses"]] == ["to do", "complete"]
 
 
 # ----- webhooks (§9) ---------------------------------------------------------------------------
