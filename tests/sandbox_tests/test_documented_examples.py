@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import requests
 from tap_clickup_extended.conversions import ms_to_iso
-from tap_clickup_extended.decoding.custom_field_values import decode_value
+from tap_clickup_extended.decoding.custom_field_values import DECODERS, decode_value
 from tap_clickup_extended.pagination import (
     CommentCursor,
     KeysetToken,
@@ -194,6 +194,36 @@ def test_team_tasks_paging_is_documented_as_100_from_page_0() -> None:
     assert "limited to 100 tasks per page" in operation_description("getfilteredteamtasks")
     assert "starts at 0" in parameter_description("getfilteredteamtasks", "page")
     assert TasksStream.page_size == 100
+
+
+FIELD_EXAMPLES = (
+    ("getfilteredteamtasks", ("tasks", "items", "custom_fields", "items")),
+    ("getaccessiblecustomfields", ("fields", "items")),
+    ("getfolderavailablefields", ("fields", "items")),
+    ("getspaceavailablefields", ("fields", "items")),
+    ("getteamavailablefields", ("fields", "items")),
+)
+
+
+def _documented_field_types() -> set[str]:
+    types = {
+        str(field["type"])
+        for name, path in FIELD_EXAMPLES
+        for field in schema_examples(name, *path)
+    }
+    types |= {
+        str(field["type"])
+        for body in response_examples("gettasks")
+        for task in body["tasks"]
+        for field in _fields_of(task)
+    }
+    return types
+
+
+def test_every_documented_field_type_has_a_decoder() -> None:
+    documented = _documented_field_types()
+    assert documented, "the definitions document custom-field examples"
+    assert documented <= set(DECODERS), f"no decoder for {sorted(documented - set(DECODERS))}"
 
 
 @pytest.mark.parametrize("body", response_examples("getfilteredteamtasks"))
