@@ -8,6 +8,7 @@ the receiver's real code; nothing here is copied by hand, so a refreshed definit
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from typing import Any
@@ -39,7 +40,7 @@ def response_examples(filename: str) -> list[Any]:
     found.extend(media.get("schema", {}).get("examples") or [])
     if not found:
         raise AssertionError(f"{filename} documents no example of its 200 response")
-    return found
+    return copy.deepcopy(found)  # the code under test may change what it is given
 
 
 def schema_examples(filename: str, *path: str) -> list[Any]:
@@ -51,7 +52,7 @@ def schema_examples(filename: str, *path: str) -> list[Any]:
     examples = node.get("examples") or []
     if not examples:
         raise AssertionError(f"{filename}: no examples at {'/'.join(path)}")
-    return list(examples)
+    return copy.deepcopy(list(examples))
 
 
 def parameter_description(filename: str, name: str) -> str:

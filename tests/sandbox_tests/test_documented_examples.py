@@ -146,22 +146,25 @@ def test_text_field_example_wrapped_value_is_the_text() -> None:
         assert columns["value_text"] == "This is a string of text added to a Custom Field."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CONTRADICTION (tests/ASSUMPTIONS.md): gettasks' schema example gives custom_fields "
-    "as one object, not an array; the tap reads only arrays and would drop the field",
-)
 def test_list_tasks_example_custom_fields_object_keeps_the_field(
     tap: TapClickUpExtended,
 ) -> None:
+    # CONTRADICTION C1 (tests/ASSUMPTIONS.md): gettasks' schema example gives `custom_fields` as
+    # one object, not the array its schema declares. Dropping it would lose the value silently.
     (body,) = [
         b
         for b in response_examples("gettasks")
         if isinstance(b["tasks"][0].get("custom_fields"), dict)
     ]
-    record = tap.streams["tasks"].post_process(body["tasks"][0], {"team_id": TEAM_ID})
+    stream = tap.streams["tasks"]
+    record = stream.post_process(body["tasks"][0], {"team_id": TEAM_ID, "archived": False})
     assert record is not None
     assert record["custom_field_ids"] == ["0a52c486-5f05-403b-b4fd-c512ff05131c"]
+    # The value reaches the values stream too (the queued payload holds the field).
+    queued = stream._pending_tasks[-1]
+    assert [decode_value(f)["value_text"] for f in queued["custom_fields"]] == [
+        "This is a string of text added to a Custom Field."
+    ]
 
 
 def test_unset_field_example_has_no_value() -> None:

@@ -275,6 +275,10 @@ class TasksStream(ClickUpStream):
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape; the raw custom fields are queued for the child streams."""
+        if isinstance(row.get("custom_fields"), dict):
+            # One field as an object, not an array: ClickUp's own List-tasks example does this
+            # (tests/ASSUMPTIONS.md, C1). Read it as a list of one rather than drop it.
+            row["custom_fields"] = [row["custom_fields"]]
         status = row.get("status") or {}
         folder = row.get("folder") or {}
         record: dict[str, Any] = {
