@@ -32,12 +32,15 @@ from tap_clickup_extended.relationships import task_relationships
 from tap_clickup_extended.tap import TapClickUpExtended
 from target_extras.webhooks.signing import Keyring, SigningKey
 
+from tests.sandbox_tests.client import Api, start
 from tests.sandbox_tests.documented_examples import (
     operation_description,
     parameter_description,
     response_examples,
     schema_examples,
 )
+from tests.sandbox_tests.recorder import Recorder
+from tests.sandbox_tests.test_webhook_delivery import register, settle
 
 TEAM_ID = "1234"  # the workspace id of ClickUp's own GET /team example
 JS_SAFE_INTEGER = 2**53
@@ -401,3 +404,21 @@ def test_signature_of_documented_secret_verifies(body: Any) -> None:
     keyring = Keyring([SigningKey("documented", secret, webhook_id=body["id"])])
     assert keyring.verify(delivery, expected) == "documented"
     assert keyring.verify(delivery + b" ", expected) is None  # the raw bytes, not the JSON
+
+
+def test_sandbox_signs_deliveries_with_the_documented_algorithm() -> None:
+    """The sandbox's side of the same reading: its `X-Signature`, checked by OpenSSL."""
+    server = start(tasks=40, members=5)
+    recorder = Recorder().start()
+    try:
+        api = Api(server)
+        api.control("POST", "/webhooks/config", {"retry_delay_seconds": 0.05})
+        hook = register(api, recorder.url)
+        api.control("POST", "/mutate", {"count": 5, "seed": 3, "kinds": ["rename_task"]})
+        settle(api)
+        assert recorder.hits, "the sandbox delivered nothing"
+        for hit in recorder.hits:
+            assert hit.signature == _openssl_hmac_hex(hook["secret"], hit.body)
+    finally:
+        recorder.stop()
+        server.stop()
