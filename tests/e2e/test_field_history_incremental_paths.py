@@ -24,6 +24,7 @@ from tests.bench.dbt_incremental import (
     dbt_environment,
     synthesise_history,
 )
+from tests.e2e.incremental_parity import compared_columns
 
 PAIRS = "select task_id, field_id from {schema}.task_custom_field_values__current order by md5(task_id || field_id)"
 
@@ -75,22 +76,23 @@ def mismatches(url: str) -> list[str]:
     found = []
     with psycopg.connect(url) as connection:
         for model in MODELS:
+            c = compared_columns(connection, "full_build", model)
             only_inc, only_full, rows = connection.execute(
                 f"""
                 select
-                    (select count(*) from (select * from inc.{model} except all select * from full_build.{model}) as a),
-                    (select count(*) from (select * from full_build.{model} except all select * from inc.{model}) as b),
+                    (select count(*) from (select {c} from inc.{model} except all select {c} from full_build.{model}) as a),
+                    (select count(*) from (select {c} from full_build.{model} except all select {c} from inc.{model}) as b),
                     (select count(*) from full_build.{model})
                 """
             ).fetchone() or (0, 0, 0)
             if only_inc or only_full or (rows == 0 and model != "fct_webhook_events"):
                 examples = connection.execute(
                     f"""
-                    (select 'incremental' as side, * from (select * from inc.{model}
-                        except all select * from full_build.{model}) as a limit 2)
+                    (select 'incremental' as side, * from (select {c} from inc.{model}
+                        except all select {c} from full_build.{model}) as a limit 2)
                     union all
-                    (select 'full' as side, * from (select * from full_build.{model}
-                        except all select * from inc.{model}) as b limit 2)
+                    (select 'full' as side, * from (select {c} from full_build.{model}
+                        except all select {c} from inc.{model}) as b limit 2)
                     """
                 ).fetchall()
                 found.append(

@@ -36,7 +36,8 @@ fingerprinted as (
         extras_row_id,
         extracted_at,
         loaded_at,
-        deleted_at
+        deleted_at,
+        extras_xmin
     from field_versions
 
 )

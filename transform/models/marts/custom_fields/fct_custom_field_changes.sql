@@ -10,17 +10,26 @@
     Versions whose decoded value equals the previous one's (value_fingerprint: a renamed field, a
     linked task renamed, ...) are no change.
 
-    Incremental: the pairs with history rows or webhook deliveries past the watermarks (the
-    highest pair_last_extras_row_id and pair_last_delivery_id, carried by the current rows) are
-    built again, in one of two ways:
+    Incremental: the pairs with versions or webhook events new since the last build are built
+    again. New is by build horizon (macros/build_horizon.sql), never by id or loaded_at, which
+    concurrent loads commit out of order: the versions whose writing transaction lies in [the
+    stored horizon (the highest built_horizon_xid), this build's pg_snapshot_xmin), and the
+    webhook events fct_webhook_events wrote at or after the stored horizon. Only versions below
+    the horizon are read (a version of a transaction still open waits for the next build, which
+    then sees it as new). A table built before horizons continues once from its id watermarks
+    (the highest pair_last_extras_row_id and pair_last_delivery_id). The pairs are built in one
+    of two ways:
     - appended pairs (new polled versions only, all observed no earlier than the stored current
-      change, and no webhook item after the last polled version): their stored changes stand. The
+      change and all loaded after the last version built, and no webhook item after the last
+      polled version): their stored changes stand. The
       last version seen before, the new versions and the stored current change (as context) give
       the new changes; the current one is rewritten (its valid_to, is_current) and the new appended.
     - every other affected pair (new pairs, new webhook items, versions out of order) is recomputed
       from its whole history and replaces its stored rows.
     The 'replace_pair_tails' strategy deletes each pair's stored rows from the first version the
-    run produced, then inserts the run's rows.
+    run produced, then inserts the run's rows. built_horizon_xid: the horizon of the build that
+    last changed what a row says (a row rewritten with the same value, time and load keeps its
+    own), so that fct_custom_field_values_daily rewrites only the days that changed.
 -#}
 {#- indexes: dbt names them uniquely and builds them with each new table (first and full builds) -#}
 {{
@@ -44,6 +53,14 @@
 
 {#- the watermarks, read at run time as literals (so the planner sees how few rows are new) -#}
 {%- set marks = {'extras_row_id': 0, 'delivery_id': 0} %}
+{%- set horizon = clickup_extras.build_horizon() %}
+{%- set previous = clickup_extras.stored_build_horizon(this) if is_incremental() else none %}
+{%- set stored_has_horizon = execute and is_incremental()
+    and 'built_horizon_xid' in (adapter.get_columns_in_relation(this) | map(attribute='name') | list) %}
+{%- set by_id = is_incremental() and previous is none %}
+{#- new: written in [previous, horizon); settled: below the horizon (what a build may read) -#}
+{%- set new_version = clickup_extras.written_within_horizon('versions.extras_xmin', horizon, previous) %}
+{%- set settled_version = clickup_extras.written_within_horizon('versions.extras_xmin', horizon, none) %}
 {%- if execute and is_incremental() %}
 {%- set row = run_query(
     'select coalesce(max(pair_last_extras_row_id), 0), coalesce(max(pair_last_delivery_id), 0) from ' ~ this
@@ -61,9 +78,14 @@ new_version_pairs as (
         versions.task_id,
         versions.field_id,
         min(coalesce(versions.task_updated_at, versions.extracted_at)) as first_observed_at,
+        min(versions.extras_row_id) as first_extras_row_id,
         max(versions.extras_row_id) as last_extras_row_id
     from {{ ref('int_custom_field_versions_fingerprinted') }} as versions
-    where versions.extras_row_id > {{ marks.extras_row_id }}
+    where
+        {{ new_version }}
+        {%- if by_id %}
+        and versions.extras_row_id > {{ marks.extras_row_id }}
+        {%- endif %}
     group by versions.task_id, versions.field_id
 
 ),
@@ -77,7 +99,13 @@ reported_pairs as (
     from {{ ref('fct_webhook_events') }} as webhook_events
     where
         webhook_events.field = 'custom_field'
+        {%- if by_id %}
         and webhook_events.last_delivery_id > {{ marks.delivery_id }}
+        {%- else %}
+        -- written by fct_webhook_events at or after this model's last build (its horizon is read
+        -- earlier in the same dbt run: equal horizons are possible, a recomputed pair is harmless)
+        and webhook_events.built_horizon_xid >= {{ previous }}
+        {%- endif %}
 
 ),
 
@@ -132,8 +160,9 @@ last_built_versions as (
 ),
 
 -- pairs that only grew: every new version observed no earlier than the stored current change
--- (so it comes after every stored change), no webhook item after the last polled version (a new
--- version could explain it) and no new webhook item
+-- (so it comes after every stored change) and loaded after the last version built (a version
+-- committed late, below it, is out of order), no webhook item after the last polled version (a
+-- new version could explain it) and no new webhook item
 appended_pairs as (
 
     select
@@ -149,6 +178,7 @@ appended_pairs as (
         and stored_current.field_id = new_version_pairs.field_id
     where
         new_version_pairs.first_observed_at >= stored_current.changed_at
+        and new_version_pairs.first_extras_row_id > stored_current.pair_last_extras_row_id
         and stored_current.changed_at
         <= coalesce(last_built_versions.task_updated_at, last_built_versions.extracted_at)
         and not exists (
@@ -195,6 +225,7 @@ field_versions as (
         where
             versions.task_id = recomputed_pairs.task_id
             and versions.field_id = recomputed_pairs.field_id
+            and {{ settled_version }}
         offset 0
     ) as pair_versions
 
@@ -219,12 +250,17 @@ field_versions as (
     inner join appended_pairs
         on versions.task_id = appended_pairs.task_id
         and versions.field_id = appended_pairs.field_id
-    where versions.extras_row_id > {{ marks.extras_row_id }}
+    where
+        {{ new_version }}
+        {%- if by_id %}
+        and versions.extras_row_id > {{ marks.extras_row_id }}
+        {%- endif %}
     {%- else %}
     select
-        *,
+        versions.*,
         false as is_built
-    from {{ ref('int_custom_field_versions_fingerprinted') }}
+    from {{ ref('int_custom_field_versions_fingerprinted') }} as versions
+    where {{ settled_version }}
     {%- endif %}
 
 ),
@@ -602,6 +638,87 @@ final as (
         end as pair_last_delivery_id
     from sequenced
 
+),
+
+{% if is_incremental() -%}
+-- what the affected pairs' rows said at the last build (the recomputed pairs' stored rows, the
+-- appended pairs' stored current change): a row that says the same again keeps its horizon
+stored_rows as (
+
+    select pair_stored.*
+    from recomputed_pairs
+    cross join lateral (
+        select
+            stored.task_id,
+            stored.field_id,
+            stored.change_id,
+            stored.field_name,
+            stored.field_type,
+            stored.has_value_after,
+            stored.value_after_text,
+            stored.value_after_json,
+            stored.valid_from,
+            stored.is_deletion,
+            stored.loaded_at,
+            {{ 'stored.built_horizon_xid' if stored_has_horizon else 'null::bigint as built_horizon_xid' }}
+        from {{ this }} as stored
+        where
+            stored.task_id = recomputed_pairs.task_id
+            and stored.field_id = recomputed_pairs.field_id
+        offset 0
+    ) as pair_stored
+
+    union all
+
+    select
+        stored.task_id,
+        stored.field_id,
+        stored.change_id,
+        stored.field_name,
+        stored.field_type,
+        stored.has_value_after,
+        stored.value_after_text,
+        stored.value_after_json,
+        stored.valid_from,
+        stored.is_deletion,
+        stored.loaded_at,
+        {{ 'stored.built_horizon_xid' if stored_has_horizon else 'null::bigint as built_horizon_xid' }}
+    from stored_current as stored
+    inner join appended_pairs
+        on stored.task_id = appended_pairs.task_id
+        and stored.field_id = appended_pairs.field_id
+
+),
+
+{% endif -%}
+
+-- built_horizon_xid: this build's horizon, unless the row says what it said before (its value,
+-- name, start and load unchanged: only valid_to or the marks moved)
+stamped as (
+
+    select
+        final.*,
+        {%- if is_incremental() %}
+        coalesce(stored_rows.built_horizon_xid, {{ horizon.xmin }})::bigint as built_horizon_xid
+        {%- else %}
+        {{ horizon.xmin }}::bigint as built_horizon_xid
+        {%- endif %}
+    from final
+    {%- if is_incremental() %}
+    left join stored_rows
+        on final.task_id = stored_rows.task_id
+        and final.field_id = stored_rows.field_id
+        and final.change_id = stored_rows.change_id
+        and final.field_name is not distinct from stored_rows.field_name
+        and final.field_type is not distinct from stored_rows.field_type
+        and final.has_value_after is not distinct from stored_rows.has_value_after
+        and final.value_after_text is not distinct from stored_rows.value_after_text
+        and final.value_after_json is not distinct from stored_rows.value_after_json
+        and final.valid_from is not distinct from stored_rows.valid_from
+        and final.is_deletion is not distinct from stored_rows.is_deletion
+        and final.loaded_at is not distinct from stored_rows.loaded_at
+    {%- endif %}
+
 )
 
-select * from final
+select * from stamped

@@ -3,14 +3,14 @@
     day, from the day of the pair's first change to today (days in var time_zone), with the value
     in effect at the end of that day carried forward from fct_custom_field_changes.
 
-    Incremental over a bounded lookback: window_start = least(today - var
-    field_history_daily_lookback_days, last stored day + 1) (days in var time_zone). When a new day
-    has begun since the last run, every pair's days from window_start are rewritten (that adds the
-    day's carried-forward rows). Otherwise only the pairs with a change that arrived (loaded_at)
-    after the latest one the stored rows show, each from the first day such a change is valid on
-    (no earlier than window_start): the days before keep their value. The pre-hook deletes exactly
-    those rows first. A change dated before the window (a very late load) reaches the days before
-    the window only with --full-refresh.
+    Incremental, driven by what changed: the pairs with changes fct_custom_field_changes rebuilt
+    since the stored days (built_horizon_xid above the highest value_built_horizon_xid stored: a
+    build horizon, so loads committed out of order are not skipped) are rewritten from the first
+    day such a change is valid on, however old: a change loaded 30 days after it happened rewrites
+    its pair's last 30 days, and no other pair (cost: pairs x days affected). When a new day has
+    begun since the last run, every pair's days from window_start = least(today - var
+    field_history_daily_lookback_days, last stored day + 1) are rewritten too (that adds the day's
+    carried-forward rows). The pre-hook deletes exactly those rows first.
 -#}
 {#- indexes: dbt names them uniquely and builds them with each new table (first and full builds) -#}
 {{
@@ -61,6 +61,7 @@ rewritten_pairs as (
         valid_from,
         valid_to,
         loaded_at,
+        built_horizon_xid,
         (valid_from at time zone {{ time_zone }})::date as valid_from_day,
         (valid_to at time zone {{ time_zone }})::date as valid_to_day
 {%- endset %}
@@ -135,7 +136,8 @@ final as (
         change_id,
         valid_from as value_changed_at,
         valid_from_day = date_day as is_changed_on_day,
-        loaded_at as value_loaded_at
+        loaded_at as value_loaded_at,
+        built_horizon_xid as value_built_horizon_xid
     from days
 
 )

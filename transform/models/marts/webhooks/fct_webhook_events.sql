@@ -1,9 +1,16 @@
 {#-
     One row per (webhook_id, event_key): event_key is the history item id, or 'sha256:<body hash>'
-    for a delivery without history items. Incremental: deliveries after the highest delivery_id
-    already counted are aggregated and folded into the stored rows of the same event_key (every
-    webhook's row of that key is rewritten, so reporting_webhook_count and is_canonical_report
-    stay right); the result equals a full refresh (tested).
+    for a delivery without history items. Incremental: the deliveries written since the last
+    build are aggregated and folded into the stored rows of the same event_key (every webhook's
+    row of that key is rewritten, so reporting_webhook_count and is_canonical_report stay right);
+    the result equals a full refresh (tested).
+
+    "Written since the last build" is by build horizon (macros/build_horizon.sql), not by
+    delivery_id: the receiver inserts through a pool, so a delivery can commit after one with a
+    higher id. Each build takes the deliveries whose transaction lies in [the stored horizon,
+    this run's horizon) and stamps the rows it writes with its horizon (built_horizon_xid): each
+    committed delivery is counted exactly once; one still uncommitted waits for the next build.
+    A table built before horizons existed continues once from its highest delivery_id.
 -#}
 {#- indexes: dbt names them uniquely and builds them with each new table (first and full builds) -#}
 {{
@@ -19,9 +26,15 @@
     )
 }}
 
+{%- set horizon = clickup_extras.build_horizon() %}
+{%- set previous = clickup_extras.stored_build_horizon(this) if is_incremental() else none %}
+{%- set by_id = is_incremental() and previous is none %}
+{%- set new_delivery = clickup_extras.written_within_horizon('delivery_xmin', horizon, previous) %}
+
 with
 
-{% if is_incremental() -%}
+{% if by_id -%}
+-- a table built before build horizons: its highest delivery_id, once
 watermark as (
 
     select coalesce(max(last_delivery_id), 0) as last_delivery_id
@@ -34,18 +47,22 @@ watermark as (
 history_items as (
 
     select * from {{ ref('stg_clickup_webhooks__history_items') }}
-    {%- if is_incremental() %}
-    where delivery_id > (select watermark.last_delivery_id from watermark)
-    {%- endif %}
+    where
+        {{ new_delivery }}
+        {%- if by_id %}
+        and delivery_id > (select watermark.last_delivery_id from watermark)
+        {%- endif %}
 
 ),
 
 deliveries as (
 
     select * from {{ ref('stg_clickup_webhooks__deliveries') }}
-    {%- if is_incremental() %}
-    where delivery_id > (select watermark.last_delivery_id from watermark)
-    {%- endif %}
+    where
+        {{ new_delivery }}
+        {%- if by_id %}
+        and delivery_id > (select watermark.last_delivery_id from watermark)
+        {%- endif %}
 
 ),
 
@@ -218,7 +235,8 @@ final as (
         folded.last_received_at,
         folded.first_delivery_id,
         folded.last_delivery_id,
-        best_named.event_delivery_id
+        best_named.event_delivery_id,
+        {{ horizon.xmin }}::bigint as built_horizon_xid
     from folded
     inner join earliest
         on folded.webhook_id = earliest.webhook_id

@@ -2,13 +2,19 @@ with
 
 source as (
 
-    select * from {{ source('clickup_extras', 'task_custom_field_values') }}
+    -- xmin: the writing transaction, for the build horizons (macros/build_horizon.sql)
+    select
+        *,
+        xmin as extras_xmin
+    from {{ source('clickup_extras', 'task_custom_field_values') }}
 
 ),
 
 renamed as (
 
-    select {{ clickup_extras.stg_clickup_extras__task_custom_field_values_columns() }}
+    select
+        {{ clickup_extras.stg_clickup_extras__task_custom_field_values_columns() }},
+        extras_xmin
     from source
 
 )

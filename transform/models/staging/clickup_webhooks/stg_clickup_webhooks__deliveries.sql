@@ -11,7 +11,11 @@ with
 source as (
 
     {%- if existing is not none or not execute %}
-    select * from {{ deliveries }}
+    -- xmin: the writing transaction, for the build horizons (macros/build_horizon.sql)
+    select
+        *,
+        xmin as delivery_xmin
+    from {{ deliveries }}
     {%- else %}
     -- the receiver's column names, `event` included
     select
@@ -28,7 +32,8 @@ source as (
         null::text[] as history_item_ids,
         null::jsonb as body,
         null::text as body_sha256,
-        null::text as secret_id
+        null::text as secret_id,
+        null::xid as delivery_xmin
     where false
     {%- endif %}
 
@@ -60,7 +65,10 @@ renamed as (
         body::jsonb as body,
 
         ----------  timestamps (UTC)
-        received_at::timestamptz as received_at
+        received_at::timestamptz as received_at,
+
+        ----------  system
+        delivery_xmin
 
     from source
 

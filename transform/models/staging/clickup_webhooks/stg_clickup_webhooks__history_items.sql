@@ -18,6 +18,7 @@ items as (
         deliveries.event_name,
         deliveries.task_id as delivery_task_id,
         deliveries.received_at,
+        deliveries.delivery_xmin,
         item.ordinality as item_position,
         item.value as item
     from deliveries
@@ -77,7 +78,10 @@ renamed as (
                 (item ->> 'date') ~ '^[0-9]{1,15}(\.[0-9]+)?$'
                 then {{ clickup_extras.ms_to_timestamp("item ->> 'date'") }}
         end as changed_at,
-        received_at
+        received_at,
+
+        ----------  system
+        delivery_xmin
 
     from items
     where
