@@ -1,6 +1,7 @@
-{#- ClickUp's API timestamps: milliseconds since the epoch, as a string or a number -#}
+{#- ClickUp's API timestamps: milliseconds since the epoch, as a string or a number; null when
+    not such a number (safe_casts.sql) -#}
 {% macro ms_to_timestamp(expression) -%}
-    to_timestamp(nullif(trim(({{ expression }})::text), '')::numeric / 1000.0)
+    {{ clickup_extras.safe_ms_to_timestamp(expression) }}
 {%- endmacro %}
 
 
@@ -81,7 +82,7 @@
     case
         when jsonb_typeof({{ expression }}) = 'array' then coalesce((
             select jsonb_agg(
-                {{- "(" ~ element ~ ")::" ~ data_type if data_type else element }} order by element.ordinality)
+                {{- clickup_extras.safe_cast(element, data_type) if data_type else element }} order by element.ordinality)
             from jsonb_array_elements({{ expression }}) with ordinality as element (value, ordinality)
         ), '[]'::jsonb)
     end

@@ -450,7 +450,8 @@ webhook_changes as (
         polled.pair_last_extras_row_id,
         items_matched.pair_last_delivery_id,
         0 as source_rank,
-        items_matched.history_item_id::numeric as source_order
+        -- ClickUp's history item ids are numeric strings; one that is not orders last (not an error)
+        {{ clickup_extras.safe_numeric('items_matched.history_item_id') }} as source_order
     from items_matched
     -- the version the latest item of a window stands for (removals are kept as their own row)
     left join polled
