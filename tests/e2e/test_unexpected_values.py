@@ -36,11 +36,13 @@ def text_field(database_url: str) -> dict[str, Any]:
     [pair] = rows(
         database_url,
         """
-        select values.task_id, fields.field_id, fields.field_name, fields.field_type
-        from clickup_extras.task_custom_field_values__current as values
-        inner join clickup_extras.custom_fields__current as fields using (field_id)
-        where fields.field_type in ('text', 'short_text')
-        order by values.task_id, fields.field_id
+        select field_values.task_id, fields.id as field_id, fields.name as field_name,
+            fields.type as field_type
+        from clickup_extras.task_custom_field_values__current as field_values
+        inner join clickup_extras.custom_fields__current as fields
+            on field_values.field_id = fields.id
+        where fields.type in ('text', 'short_text')
+        order by field_values.task_id, fields.id
         limit 1
         """,
     )
