@@ -427,7 +427,10 @@ webhook_changes as (
         {{ clickup_extras.webhook_value_text(
             'items_matched.value_before_json', 'items_matched.field_type', 'items_matched.options'
         ) }} as known_value_before_text,
-        items_matched.value_before_json as known_value_before_json,
+        -- in the form a task read gives (a drop-down's option UUID as its index), as polled values
+        {{ clickup_extras.custom_field_value_as_read(
+            'items_matched.value_before_json', 'items_matched.field_type', 'items_matched.options'
+        ) }} as known_value_before_json,
         case
             when polled.extras_row_id is not null then polled.has_value_after
             else {{ clickup_extras.webhook_value_is_set('items_matched.value_after_json') }}
@@ -440,7 +443,9 @@ webhook_changes as (
         end as value_after_text,
         case
             when polled.extras_row_id is not null then polled.value_after_json
-            else items_matched.value_after_json
+            else {{ clickup_extras.custom_field_value_as_read(
+                'items_matched.value_after_json', 'items_matched.field_type', 'items_matched.options'
+            ) }}
         end as value_after_json,
         polled.extras_row_id is not null as is_confirmed_by_polling,
         false as is_deletion,
