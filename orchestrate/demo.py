@@ -13,6 +13,8 @@ Airbyte cannot be installed or run, the demo says so in one line and runs standa
 from __future__ import annotations
 
 import argparse
+import os
+import secrets
 import shutil
 import sys
 from collections import Counter
@@ -163,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
             extra={
                 "TAP_CLICKUP_EXTENDED_RATE_LIMIT_PER_MINUTE": "1000",
                 "MELTANO_STATE_BACKEND_URI": STATE_DIR.as_uri(),
+                # dbt hashes e-mails only with a secret salt: the demo makes one up
+                "CLICKUP_EMAIL_HASH_SALT": os.environ.get("CLICKUP_EMAIL_HASH_SALT")
+                or secrets.token_hex(16),
             },
         )
         banner(f"Full sync from the ClickUp sandbox at {sandbox.api_url}")

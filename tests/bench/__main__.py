@@ -176,6 +176,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # dbt hashes e-mails only with a salt (no default): the benchmarks use the tests' one
+    from tests.conftest import TEST_EMAIL_HASH_SALT
+
+    os.environ.setdefault("CLICKUP_EMAIL_HASH_SALT", TEST_EMAIL_HASH_SALT)
     if args.render_readme:
         return readme.render_from_file(args.output_dir / f"{PUBLISHED_SIZE}.json")
     try:

@@ -200,7 +200,7 @@ def test_host_project_builds_every_mart_in_its_own_schemas(
             count(*),
             count(*) filter (
                 where members.user_email_hash = encode(
-                    sha256(convert_to(lower(trim(staged.email)) || %s, 'UTF8')), 'hex'
+                    sha256(convert_to(%s || lower(trim(staged.email)), 'UTF8')), 'hex'
                 )
             )
         from {HOST_SCHEMA}.dim_members as members

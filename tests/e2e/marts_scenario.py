@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import requests
 
 from orchestrate.pipeline import REPO_ROOT, run_pipeline
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox
@@ -32,6 +35,8 @@ class FieldChange:
     field_id: str
     changed_at_ms: int
     has_value_after: bool
+    # the field as a task read showed it right after the change ({} when the read has no entry)
+    read_after: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -45,6 +50,25 @@ class Scenario:
     changes: list[FieldChange] = field(default_factory=list)
     webhook_ids: list[str] = field(default_factory=list)
     webhook_truth: dict[str, Any] = field(default_factory=dict)
+    # (task, field) -> the field as a task read showed it at the full run
+    baseline_reads: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+
+def read_task_fields(sandbox: Sandbox, task_id: str) -> dict[str, dict[str, Any]]:
+    """field id -> the task's custom-field entry (definition and value) as GET /task gives it."""
+    for _attempt in range(10):
+        response = requests.get(
+            f"{sandbox.api_url}/task/{task_id}",
+            headers={"Authorization": SANDBOX_TOKEN},
+            timeout=60,
+        )
+        if response.status_code != 429:
+            break
+        # the token's rate limit (docs/clickup-api.md §2): wait for the window to reset
+        reset = float(response.headers.get("X-RateLimit-Reset", time.time() + 5))
+        time.sleep(min(max(reset - time.time(), 0.5), 65))
+    response.raise_for_status()
+    return {entry["id"]: entry for entry in response.json().get("custom_fields", [])}
 
 
 def task_by_id(export: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -61,6 +85,9 @@ def run_scenario(
     assert full.returncode == 0, full.output[-6000:]
     baseline = sandbox.export()
     scenario = Scenario(database_url, environment, baseline, baseline)
+    for task in baseline["tasks"]:
+        for field_id, entry in read_task_fields(sandbox, task["id"]).items():
+            scenario.baseline_reads[(task["id"], field_id)] = entry
     with running_webhook_receiver(database_url) as endpoint:
         registration = {
             "api_url": sandbox.api_url,
@@ -98,6 +125,7 @@ def run_scenario(
                         change["field_id"],
                         int(task["date_updated_ms"]),
                         change["field_id"] in task.get("custom_field_values", {}),
+                        read_task_fields(sandbox, change["task_id"]).get(change["field_id"], {}),
                     )
                 )
             scenario.final = export

@@ -6,15 +6,18 @@ its webhook ground truth say, and every incremental model equals a full refresh 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from tap_clickup_extended.decoding.custom_field_values import decode_value
 
 from orchestrate.pipeline import pipeline_environment
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, running_sandbox
@@ -219,3 +222,56 @@ def test_incremental_build_equals_full_refresh(scenario: Scenario, tmp_path: Pat
     assert "fct_webhook_events" in rows
     assert rows["fct_custom_field_changes"] > 0
     assert not mismatches, "\n".join(mismatches)
+
+
+def decoded(entry: dict[str, Any]) -> tuple[bool, Any, Any]:
+    """(has_value, value_text, value_json) of a task read's custom-field entry, by the tap's decoder."""
+    columns = decode_value(json.loads(json.dumps(entry), parse_float=Decimal)) if entry else {}
+    if not columns or not columns["has_value"]:
+        return (False, None, None)
+    as_json = json.loads(json.dumps(columns["value_json"], default=float))
+    return (True, columns["value_text"], as_json)
+
+
+def test_webhook_only_values_equal_the_sandbox_truth(scenario: Scenario) -> None:
+    """Every change only a webhook reported (no poll confirmed it) holds, before and after, the
+    values the sandbox's task read showed at that moment, decoded as the tap decodes a poll: the
+    same rendering as the polled changes, in every value column."""
+    truth: dict[tuple[str, str, int], tuple[tuple, tuple]] = {}
+    previous = {key: decoded(entry) for key, entry in scenario.baseline_reads.items()}
+    for change in scenario.changes:
+        key = (change.task_id, change.field_id)
+        after = decoded(change.read_after)
+        assert after[0] == change.has_value_after
+        truth[(*key, change.changed_at_ms)] = (previous.get(key, (False, None, None)), after)
+        previous[key] = after
+    landed = {
+        (task_id, field_id, to_ms(changed_at)): (
+            (had_before, before_text, before_json),
+            (has_after, after_text, after_json),
+        )
+        for (task_id, field_id, changed_at, had_before, before_text, before_json, has_after,
+             after_text, after_json) in query(
+            scenario.database_url,
+            """
+            select task_id, field_id, changed_at, had_value_before, value_before_text,
+                value_before_json, has_value_after, value_after_text, value_after_json
+            from clickup_analytics.fct_custom_field_changes
+            where change_source = 'webhook' and not is_confirmed_by_polling
+            """,
+        )
+    }  # fmt: skip
+    assert len(landed) >= 5, "the scenario has webhook-only changes"
+    expected = {key: truth[key] for key in landed if key in truth}
+    assert len(expected) == len(landed), set(landed) - set(truth)
+    problems = differences(expected, landed)
+    assert not problems, "webhook-only values differ from the sandbox:\n" + "\n".join(problems)
+    types = {
+        field_type
+        for (field_type,) in query(
+            scenario.database_url,
+            "select distinct field_type from clickup_analytics.fct_custom_field_changes"
+            " where change_source = 'webhook' and not is_confirmed_by_polling",
+        )
+    }
+    print("webhook-only changes compared:", len(landed), "field types:", sorted(types))

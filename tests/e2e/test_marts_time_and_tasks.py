@@ -10,6 +10,7 @@ added and removed; then an incremental run. Every mart of models/marts/time_trac
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from orchestrate.pipeline import run_pipeline
 from orchestrate.sandbox_runner import Sandbox
 from tests.e2e import marts_ground_truth as truth
 from tests.e2e.ground_truth import differences
+from tests.e2e.incremental_parity import incremental_mismatches
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]
 
@@ -128,3 +130,57 @@ def test_marts_equal_ground_truth_after_changes_and_incremental_run(
     assert any(entry["is_running"] for entry in exports[-1]["time_entries"])
     counts = assert_marts_match(database_url, exports, datetime.now().astimezone())
     print("rows compared per mart:", counts)
+
+
+def member_and_entry_hashes(database_url: str) -> dict[str, dict]:
+    """dim_members' and fct_time_entries' e-mail hashes, by member and by entry."""
+    return {
+        "dim_members": {key: value[2] for key, value in truth.landed_members(database_url).items()},
+        "fct_time_entries": {
+            r["time_entry_id"]: r["user_email_hash"]
+            for r in truth.rows(
+                database_url,
+                "select time_entry_id, user_email_hash from clickup_analytics.fct_time_entries",
+            )
+        },
+    }
+
+
+def test_salted_email_hash_is_the_same_whichever_side_hashed(
+    sandbox: Sandbox, database_url: str, pipeline_env: dict[str, str], tmp_path: Path
+) -> None:
+    """dbt hashes the plain e-mails of a first run; the tap hashes them (hash_pii, its pii_salt
+    wired to the same CLICKUP_EMAIL_HASH_SALT by meltano.yml) in a second: every member and every
+    time entry keeps one pseudonym, sha256(salt || lower(e-mail)) of the sandbox's e-mail."""
+    salt = pipeline_env["CLICKUP_EMAIL_HASH_SALT"]
+    assert salt, "the tests set a salt (tests/conftest.py)"
+    export = sandbox.export()
+    emails = {(m["team_id"], m["user_id"]): m["email"] for m in export["members"]}
+    expected_members = {
+        key: hashlib.sha256((salt + email.strip().lower()).encode()).hexdigest()
+        for key, email in emails.items()
+    }
+
+    dbt_hashed = run_pipeline(pipeline_env, stream_output=False)
+    assert dbt_hashed.returncode == 0, dbt_hashed.output[-6000:]
+    by_dbt = member_and_entry_hashes(database_url)
+    assert by_dbt["dim_members"] == expected_members
+
+    tap_env = {**pipeline_env, "TAP_CLICKUP_EXTENDED_HASH_PII": "true"}
+    tap_hashed = run_pipeline(tap_env, stream_output=False)
+    assert tap_hashed.returncode == 0, tap_hashed.output[-6000:]
+    assert salt not in tap_hashed.output
+    # the landing holds no plain e-mail any more: the tap hashed them
+    [plain] = truth.rows(
+        database_url,
+        "select count(*) as n from clickup_extras.members__current where email like '%@%'",
+    )
+    assert plain["n"] == 0
+    by_tap = member_and_entry_hashes(database_url)
+    assert by_tap["dim_members"] == expected_members
+    assert len(by_dbt["fct_time_entries"]) > 100
+    assert by_tap["fct_time_entries"] == by_dbt["fct_time_entries"]
+    assert any(by_dbt["fct_time_entries"].values())
+
+    mismatches, _counts = incremental_mismatches(tap_env, database_url, tmp_path / "fullref")
+    assert not mismatches, "\n".join(mismatches)

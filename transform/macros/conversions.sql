@@ -1,6 +1,7 @@
-{#- ClickUp's API timestamps: milliseconds since the epoch, as a string or a number -#}
+{#- ClickUp's API timestamps: milliseconds since the epoch, as a string or a number; null when
+    not such a number (safe_casts.sql) -#}
 {% macro ms_to_timestamp(expression) -%}
-    to_timestamp(nullif(trim(({{ expression }})::text), '')::numeric / 1000.0)
+    {{ clickup_extras.safe_ms_to_timestamp(expression) }}
 {%- endmacro %}
 
 
@@ -17,17 +18,33 @@
 
 
 {#
-    E-mail pseudonymisation: sha256(lower(email) || salt), hex.
+    E-mail pseudonymisation: sha256(salt || lower(trim(email))), hex: the tap's `hash_pii` order, so
+    a person gets one pseudonym whichever side hashed (with the same salt: the tap's `pii_salt`).
     A value that already is a 64-hex digest (the tap's `hash_pii`) is passed through unchanged.
     With var('hash_emails') false, no e-mail leaves the marts: the result is null.
+    The salt is var('email_hash_salt'), else env CLICKUP_EMAIL_HASH_SALT; there is no default: an
+    unsalted sha256 of an e-mail is reversed with a list of addresses, so an empty salt is an error.
 #}
+{% macro email_hash_salt() -%}
+    {%- set salt = var('email_hash_salt', none) or env_var('CLICKUP_EMAIL_HASH_SALT', '') -%}
+    {%- if execute and (salt | trim) == '' -%}
+        {{ exceptions.raise_compiler_error(
+            "E-mails are hashed (var hash_emails is true) but no salt is set: set var email_hash_salt"
+            ~ " or env CLICKUP_EMAIL_HASH_SALT to a secret (the same as the tap's pii_salt), or set"
+            ~ " var hash_emails: false to leave e-mails out of the marts."
+        ) }}
+    {%- endif -%}
+    {{ return(salt) }}
+{%- endmacro %}
+
+
 {% macro hash_email(expression) -%}
     {%- if clickup_extras.as_bool(var('hash_emails', true)) -%}
     case
         when nullif(trim({{ expression }}), '') is null then null
         when lower(trim({{ expression }})) ~ '^[0-9a-f]{64}$' then lower(trim({{ expression }}))
         else encode(
-            sha256(convert_to(lower(trim({{ expression }})) || {{ clickup_extras.sql_literal(var('email_hash_salt', '')) }}, 'UTF8')),
+            sha256(convert_to({{ clickup_extras.sql_literal(clickup_extras.email_hash_salt()) }} || lower(trim({{ expression }})), 'UTF8')),
             'hex'
         )
     end
@@ -65,7 +82,7 @@
     case
         when jsonb_typeof({{ expression }}) = 'array' then coalesce((
             select jsonb_agg(
-                {{- "(" ~ element ~ ")::" ~ data_type if data_type else element }} order by element.ordinality)
+                {{- clickup_extras.safe_cast(element, data_type) if data_type else element }} order by element.ordinality)
             from jsonb_array_elements({{ expression }}) with ordinality as element (value, ordinality)
         ), '[]'::jsonb)
     end

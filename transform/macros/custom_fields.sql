@@ -35,44 +35,16 @@
 
 
 {#-
-    A webhook's raw custom-field value as display text, like the tap's value_text: drop-down option
-    id (or orderindex) -> option name; labels ids -> names joined with ', '; users -> usernames (else
-    ids); tasks -> ids; location -> formatted address; checkbox -> true/false; other scalars as text.
+    A webhook's raw custom-field value as display text, exactly as the tap's value_text of the same
+    value polled (custom_field_decoding.sql): put in the task-read form, then rendered by the SQL
+    twin of the tap's decoders. Null when not set (null, [] or "": a webhook's cleared field).
     `options` is the field definition's options array (jsonb).
 -#}
 {% macro webhook_value_text(value, field_type, options) -%}
     case
-        when not {{ clickup_extras.webhook_value_is_set(value) }} then null
-        when {{ field_type }} = 'drop_down' then coalesce((
-            select option.value ->> 'name'
-            from jsonb_array_elements(coalesce({{ options }}, '[]'::jsonb)) as option (value)
-            where
-                option.value ->> 'id' = {{ value }} #>> '{}'
-                or option.value ->> 'orderindex' = {{ value }} #>> '{}'
-            limit 1
-        ), {{ value }} #>> '{}')
-        when {{ field_type }} = 'labels' and jsonb_typeof({{ value }}) = 'array' then (
-            select string_agg(
-                coalesce(option.value ->> 'name', label.value #>> '{}'), ', ' order by label.ordinality
-            )
-            from jsonb_array_elements({{ value }}) with ordinality as label (value, ordinality)
-            left join jsonb_array_elements(coalesce({{ options }}, '[]'::jsonb)) as option (value)
-                on option.value ->> 'id' = label.value #>> '{}'
-        )
-        when {{ field_type }} in ('users', 'tasks') and jsonb_typeof({{ value }}) = 'array' then (
-            select string_agg(
-                case
-                    when jsonb_typeof(element.value) = 'object'
-                        then coalesce(element.value ->> 'username', element.value ->> 'id')
-                    else element.value #>> '{}'
-                end,
-                ', ' order by element.ordinality
-            )
-            from jsonb_array_elements({{ value }}) with ordinality as element (value, ordinality)
-        )
-        when {{ field_type }} = 'location' and jsonb_typeof({{ value }}) = 'object'
-            then {{ value }} ->> 'formatted_address'
-        when jsonb_typeof({{ value }}) in ('object', 'array') then {{ value }}::text
-        else {{ value }} #>> '{}'
+        when {{ clickup_extras.webhook_value_is_set(value) }} then
+            {{ clickup_extras.custom_field_value_text(
+                clickup_extras.custom_field_value_as_read(value, field_type, options), field_type, options
+            ) }}
     end
 {%- endmacro %}

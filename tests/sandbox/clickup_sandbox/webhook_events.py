@@ -4,7 +4,8 @@ The mutator does not need to know about webhooks: ``Snapshot.take`` copies what 
 of before a change, ``changes_since`` compares it with the state after and returns one
 :class:`TaskChange` per event, shaped like ClickUp's (docs/clickup-api.md §9): ``history_items[{id, type,
 date, field, parent_id, data, source, user, before, after}]``, custom-field changes with
-``field: "custom_field"`` and the field's definition, drop-down ``after`` = option UUID. A
+``field: "custom_field"`` and the field's definition, drop-down ``after`` = option UUID, other
+values as a task read shows them. A
 specific task event (``taskStatusUpdated``, ...) is also sent as ``taskUpdated`` with the same
 history items.
 """
@@ -178,12 +179,26 @@ class EventBuilder:
                 self._item(
                     task,
                     "custom_field",
-                    copy.deepcopy(before),
-                    copy.deepcopy(after),
+                    self._field_value(field_id, task, before),
+                    self._field_value(field_id, task, after),
                     custom_field=definition,
                 )
             )
         return items
+
+    def _field_value(self, field_id: str, task: Task, value: Any) -> Any:
+        """A history item's before/after as ClickUp writes it (docs/clickup-api.md §9): a
+        drop-down's option UUID; every other type as a task read shows the value (§4), which is
+        ClickUp's "raw value" as far as known (unconfirmed for types other than drop-downs)."""
+        if value is None:
+            return None
+        field = self.state.fields[field_id]
+        if field.type == "drop_down":
+            return copy.deepcopy(value)
+        try:
+            return copy.deepcopy(serialize.field_value(self.state, field, task, value))
+        except KeyError:  # a user no longer in any workspace: its id is all that is left
+            return [{"id": uid} for uid in value] if field.type == "users" else copy.deepcopy(value)
 
     # ----- time tracking -------------------------------------------------------------------------
 

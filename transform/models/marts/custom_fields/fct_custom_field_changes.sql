@@ -463,7 +463,10 @@ webhook_changes as (
         {{ clickup_extras.webhook_value_text(
             'items_matched.value_before_json', 'items_matched.field_type', 'items_matched.options'
         ) }} as known_value_before_text,
-        items_matched.value_before_json as known_value_before_json,
+        -- in the form a task read gives (a drop-down's option UUID as its index), as polled values
+        {{ clickup_extras.custom_field_value_as_read(
+            'items_matched.value_before_json', 'items_matched.field_type', 'items_matched.options'
+        ) }} as known_value_before_json,
         case
             when polled.extras_row_id is not null then polled.has_value_after
             else {{ clickup_extras.webhook_value_is_set('items_matched.value_after_json') }}
@@ -476,7 +479,9 @@ webhook_changes as (
         end as value_after_text,
         case
             when polled.extras_row_id is not null then polled.value_after_json
-            else items_matched.value_after_json
+            else {{ clickup_extras.custom_field_value_as_read(
+                'items_matched.value_after_json', 'items_matched.field_type', 'items_matched.options'
+            ) }}
         end as value_after_json,
         polled.extras_row_id is not null as is_confirmed_by_polling,
         false as is_deletion,
@@ -486,7 +491,8 @@ webhook_changes as (
         polled.pair_last_extras_row_id,
         items_matched.pair_last_delivery_id,
         0 as source_rank,
-        items_matched.history_item_id::numeric as source_order
+        -- ClickUp's history item ids are numeric strings; one that is not orders last (not an error)
+        {{ clickup_extras.safe_numeric('items_matched.history_item_id') }} as source_order
     from items_matched
     -- the version the latest item of a window stands for (removals are kept as their own row)
     left join polled

@@ -15,6 +15,23 @@
 
 {%- set airbyte_relation = clickup_extras.airbyte_relation('tasks') %}
 
+{#- (raw value, its tolerant cast) of every value read from text: any unreadable one flags the row -#}
+{%- set unreadable_checks = [
+    ("folder ->> 'hidden'", clickup_extras.safe_boolean("folder ->> 'hidden'")),
+    ("creator ->> 'id'", clickup_extras.safe_bigint("creator ->> 'id'")),
+    ("time_estimate", clickup_extras.safe_bigint('time_estimate')),
+    ("time_spent", clickup_extras.safe_bigint('time_spent')),
+] %}
+{%- for column in ['date_created', 'date_updated', 'date_closed', 'date_done', 'due_date', 'start_date'] %}
+    {%- do unreadable_checks.append((column, clickup_extras.safe_ms_to_timestamp(column))) %}
+{%- endfor %}
+{%- for array in ['assignees', 'watchers'] %}
+    {%- do unreadable_checks.append((
+        "(select string_agg(element ->> 'id', ',') from jsonb_array_elements(case when jsonb_typeof(" ~ array ~ ") = 'array' then " ~ array ~ " end) as element where (element ->> 'id') is not null and " ~ clickup_extras.safe_bigint("element ->> 'id'") ~ " is null)",
+        "null::bigint",
+    )) %}
+{%- endfor %}
+
 with
 
 source as (
@@ -68,11 +85,11 @@ renamed as (
         list ->> 'id' as list_id,
         -- ClickUp reports folderless lists under a hidden pseudo-folder: no folder for us
         case
-            when (folder ->> 'hidden')::boolean then null
+            when {{ clickup_extras.safe_boolean("folder ->> 'hidden'") }} then null
             else folder ->> 'id'
         end as folder_id,
         space ->> 'id' as space_id,
-        (creator ->> 'id')::bigint as creator_user_id,
+        {{ clickup_extras.safe_bigint("creator ->> 'id'") }} as creator_user_id,
         _airbyte_raw_id as airbyte_raw_id,
 
         ----------  strings
@@ -86,12 +103,18 @@ renamed as (
 
         ----------  numerics
         points,
-        nullif(trim(time_estimate), '')::numeric::bigint as time_estimate_ms,
-        nullif(trim(time_spent), '')::numeric::bigint as time_spent_ms,
+        {{ clickup_extras.safe_bigint('time_estimate') }} as time_estimate_ms,
+        {{ clickup_extras.safe_bigint('time_spent') }} as time_spent_ms,
 
         ----------  booleans
         archived as is_archived,
         {{ clickup_extras.airbyte_meta_has_changes('_airbyte_meta') }} as has_airbyte_changes,
+        -- a value was there but could not be read (its column is null): the row is kept
+        (
+            {%- for raw, cast in unreadable_checks %}
+            {{ clickup_extras.is_unreadable(raw, cast) }}{{ " or" if not loop.last }}
+            {%- endfor %}
+        ) as has_unreadable_values,
 
         ----------  json (arrays of objects reduced to the ids / names our stream carries)
         {{ clickup_extras.jsonb_array_pluck('assignees', 'id', 'bigint') }} as assignee_ids,

@@ -72,6 +72,16 @@ renamed as (
         item -> 'data' as item_data,
         case when jsonb_typeof(item -> 'custom_field') = 'object' then item -> 'custom_field' end as custom_field,
 
+        ----------  booleans
+        -- a date or user id was there but could not be read (changed_at / user_id null): kept
+        (
+            {{ clickup_extras.is_unreadable("item ->> 'date'", clickup_extras.safe_ms_to_timestamp("item ->> 'date'")) }}
+            or (
+                jsonb_typeof(item -> 'user') = 'object'
+                and {{ clickup_extras.is_unreadable("item -> 'user' ->> 'id'", clickup_extras.safe_bigint("item -> 'user' ->> 'id'")) }}
+            )
+        ) as has_unreadable_values,
+
         ----------  timestamps (UTC)
         case
             when
