@@ -66,10 +66,10 @@ def pipeline_env(database_url: str, sandbox: Sandbox, tmp_path: Path) -> dict[st
         api_token=SANDBOX_TOKEN,
         extra={
             "TAP_CLICKUP_EXTENDED_RATE_LIMIT_PER_MINUTE": "2400",
-            # The sandbox edits and deletes entries anywhere in its 7 months of history; a run
-            # sees such changes only within its lookback, so these runs re-read all of it (as the
-            # weekly reconciliation does) to compare with the ground truth exactly.
-            "TAP_CLICKUP_EXTENDED_TIME_ENTRIES_LOOKBACK_DAYS": "400",
+            # Time entries at the default lookback (60 days): the sandbox edits and deletes
+            # entries anywhere in its 7 months of history, and a later run sees only those in its
+            # window; tests compare with tests/e2e/lookback_truth.py (what the window must get
+            # right) and re-read longer where they check the rest.
             "MELTANO_STATE_BACKEND_URI": state_dir.as_uri(),
         },
     )

@@ -78,8 +78,24 @@ def live_tasks(export: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # ----- time tracking -----------------------------------------------------------------------------
 
 
+def entry_location(
+    tasks: dict[str, dict[str, Any]], entry: dict[str, Any]
+) -> tuple[str | None, str | None]:
+    """(list_id, folder_id) of an entry: its task's (a folderless list has no folder)."""
+    if "location" in entry:  # fixed by lookback_truth: the export the run saw it in
+        return entry["location"]
+    task = tasks.get(entry["task_id"] or "")
+    return (task["list_id"], task["folder_id"]) if task else (None, None)
+
+
+def member_emails(export: dict[str, Any]) -> dict[tuple[str, int], str]:
+    """(team_id, user_id) -> e-mail of every member, those who left included."""
+    members = [*export.get("former_members", []), *export["members"]]
+    return {(m["team_id"], m["user_id"]): m["email"] for m in members}
+
+
 def expected_time_entries(export: dict[str, Any], zone: ZoneInfo) -> dict[str, tuple]:
-    emails = {(m["team_id"], m["user_id"]): m["email"] for m in export["members"]}
+    emails = member_emails(export)
     tasks = live_tasks(export)
     deleted = set(export["deleted"]["time_entries"])
     expected = {}
@@ -87,13 +103,14 @@ def expected_time_entries(export: dict[str, Any], zone: ZoneInfo) -> dict[str, t
         if entry["id"] in deleted:
             continue
         duration = entry["duration_ms"]
-        task = tasks.get(entry["task_id"] or "")
+        list_id, folder_id = entry_location(tasks, entry)
         expected[entry["id"]] = (
             entry["team_id"],
             entry["user_id"],
             email_hash(emails.get((entry["team_id"], entry["user_id"]))),
             entry["task_id"],
-            task["list_id"] if task else None,
+            list_id,
+            folder_id,
             utc(entry["start_ms"]),
             utc(entry["end_ms"]),
             local(entry["start_ms"], zone),
@@ -118,6 +135,7 @@ def landed_time_entries(database_url: str) -> dict[str, tuple]:
             r["user_email_hash"],
             r["task_id"],
             r["list_id"] if r["task_id"] else None,
+            r["folder_id"] if r["task_id"] else None,
             r["started_at_utc"],
             r["ended_at_utc"],
             r["started_at_local"],
@@ -436,18 +454,21 @@ def seed_employee_ids() -> dict[tuple[str, int], str]:
 
 
 def expected_members(export: dict[str, Any]) -> dict[tuple, tuple]:
+    """Current members (active) and those who left (kept, inactive)."""
     mapping = seed_employee_ids()
     expected = {}
-    for member in export["members"]:
-        key = (member["team_id"], member["user_id"])
-        employee = mapping.get(key) or mapping.get(("", member["user_id"]))
-        expected[key] = (
-            employee,
-            member["username"],
-            email_hash(member["email"]),
-            member["role"],
-            ROLES[member["role"]],
-        )
+    for active, members in ((False, export.get("former_members", [])), (True, export["members"])):
+        for member in members:
+            key = (member["team_id"], member["user_id"])
+            employee = mapping.get(key) or mapping.get(("", member["user_id"]))
+            expected[key] = (
+                employee,
+                member["username"],
+                email_hash(member["email"]),
+                member["role"],
+                ROLES[member["role"]],
+                active,
+            )
     return expected
 
 
@@ -460,6 +481,7 @@ def landed_members(database_url: str) -> dict[tuple, tuple]:
             r["user_email_hash"],
             r["role_code"],
             r["role_name"],
+            r["is_active"],
         )
         for r in found
     }

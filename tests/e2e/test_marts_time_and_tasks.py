@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from orchestrate.sandbox_runner import Sandbox
 from tests.e2e import marts_ground_truth as truth
 from tests.e2e.ground_truth import differences
 from tests.e2e.incremental_parity import incremental_mismatches
+from tests.e2e.lookback_truth import as_seen_with_lookback, scanned_window_starts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]
 
@@ -121,15 +122,20 @@ def test_marts_equal_ground_truth_after_changes_and_incremental_run(
         *OPT_IN_KINDS,
     } <= set(kinds), kinds
 
+    since = datetime.now(UTC)
     incremental = run_pipeline(marts_env, stream_output=False)
     assert incremental.returncode == 0, incremental.output[-6000:]
-    exports.append(sandbox.export())
+    # at the default lookback: entries before the scanned window stay as the full run saw them
+    seen, hidden = as_seen_with_lookback(
+        exports[0], sandbox.export(), scanned_window_starts(database_url, since)
+    )
+    exports.append(seen)
     # the comparison covers deleted entries and running timers (removed relationships and
     # changed statuses are asserted among the applied kinds above)
     assert exports[-1]["deleted"]["time_entries"]
     assert any(entry["is_running"] for entry in exports[-1]["time_entries"])
     counts = assert_marts_match(database_url, exports, datetime.now().astimezone())
-    print("rows compared per mart:", counts)
+    print("rows compared per mart:", counts, "outside the lookback:", hidden)
 
 
 def member_and_entry_hashes(database_url: str) -> dict[str, dict]:
@@ -184,3 +190,62 @@ def test_salted_email_hash_is_the_same_whichever_side_hashed(
 
     mismatches, _counts = incremental_mismatches(tap_env, database_url, tmp_path / "fullref")
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_departed_member_and_folderless_entries_at_default_lookback(
+    sandbox: Sandbox, database_url: str, marts_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A member with entries in the lookback leaves the workspace: no scan asks for them any more,
+    so their entries stay (not read as deleted) and dim_members marks them gone. Entries on
+    folderless lists have no folder. Entries are compared at the default 60-day lookback (what it
+    must get right), then after a 400-day re-read (the reconciliation) with everything. The
+    incremental models equal a full refresh."""
+    full = run_pipeline(marts_env, stream_output=False)
+    assert full.returncode == 0, full.output[-6000:]
+    before = sandbox.export()
+    assert_marts_match(database_url, [before], datetime.now().astimezone())
+    folderless = {lst["id"] for lst in before["lists"] if lst["folder_id"] is None}
+    tasks_on_folderless = {t["id"] for t in before["tasks"] if t["list_id"] in folderless}
+    on_folderless = [e for e in before["time_entries"] if e["task_id"] in tasks_on_folderless]
+    assert on_folderless, "no time entry on a folderless list: the folder rule is not exercised"
+
+    [removed] = sandbox.mutate(1, seed=3, kinds=["remove_member"])["applied"]
+    changed = sandbox.mutate(
+        16, seed=21, kinds=["delete_time_entry", "edit_time_entry", "add_time_entry"]
+    )["applied"]
+    since = datetime.now(UTC)
+    incremental = run_pipeline(marts_env, stream_output=False)
+    assert incremental.returncode == 0, incremental.output[-6000:]
+    after = sandbox.export()
+    starts = scanned_window_starts(database_url, since)
+    seen, hidden = as_seen_with_lookback(before, after, starts)
+    team, user = removed["team_id"], removed["user_id"]
+    assert (team, user) in {(m["team_id"], m["user_id"]) for m in after["former_members"]}
+    departed_inside = [
+        e["id"]
+        for e in seen["time_entries"]
+        if (e["team_id"], e["user_id"]) == (team, user) and e["start_ms"] >= starts[team]
+    ]
+    assert departed_inside, "the departed member has no entry in the scanned window"
+    # the window hides some of the changes (else the reconciliation below proves nothing)
+    assert hidden["outside_changed"] + hidden["outside_deleted"] >= 1, (hidden, changed)
+    assert seen["deleted"]["time_entries"], "no deletion inside the window"
+    assert_marts_match(database_url, [before, seen], datetime.now().astimezone())
+    [gone] = truth.rows(
+        database_url,
+        f"select is_active, left_at from clickup_analytics.dim_members "
+        f"where team_id = '{team}' and user_id = {int(user)}",
+    )
+    assert gone["is_active"] is False and gone["left_at"] is not None, gone
+
+    mismatches, rows = incremental_mismatches(marts_env, database_url, tmp_path / "fullref")
+    assert not mismatches, mismatches
+    assert rows["fct_time_entries"] >= 1000, rows
+
+    reread = run_pipeline(
+        {**marts_env, "TAP_CLICKUP_EXTENDED_TIME_ENTRIES_LOOKBACK_DAYS": "400"},
+        stream_output=False,
+    )
+    assert reread.returncode == 0, reread.output[-6000:]
+    counts = assert_marts_match(database_url, [before, after], datetime.now().astimezone())
+    print("outside the lookback:", hidden, "rows compared after the re-read:", counts)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -17,13 +19,20 @@ from tests.e2e.ground_truth import (
     landed_dim_task_field_flags,
     landed_time_entries,
 )
+from tests.e2e.lookback_truth import as_seen_with_lookback, scanned_window_starts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]
 
 
-def assert_matches_ground_truth(sandbox: Sandbox, database_url: str) -> None:
+def assert_matches_ground_truth(
+    sandbox: Sandbox, database_url: str, entries_truth: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Compare with the sandbox's export; time entries with `entries_truth` when given (what a
+    run at the default lookback must get right). Returns the export."""
     export = sandbox.export()
-    entries = differences(expected_time_entries(export), landed_time_entries(database_url))
+    entries = differences(
+        expected_time_entries(entries_truth or export), landed_time_entries(database_url)
+    )
     assert not entries, "fct_time_entries differs from the sandbox:\n" + "\n".join(entries)
     expected_values = expected_custom_field_values(export)
     landed_values = landed_custom_field_values(database_url)
@@ -36,6 +45,7 @@ def assert_matches_ground_truth(sandbox: Sandbox, database_url: str) -> None:
     # Guard against a comparison that passes on nothing: the workspace has all kinds of data.
     assert len(expected_values) > 500
     assert sum(1 for e in export["time_entries"] if e["is_running"]) >= 1
+    return export
 
 
 def test_full_then_incremental_run_equals_ground_truth(
@@ -44,7 +54,7 @@ def test_full_then_incremental_run_equals_ground_truth(
     full = run_pipeline(pipeline_env, stream_output=False)
     assert full.returncode == 0, full.output[-6000:]
     full_requests = sandbox.stats()["total"]
-    assert_matches_ground_truth(sandbox, database_url)
+    before = assert_matches_ground_truth(sandbox, database_url)
 
     sandbox.reset_stats()
     changes = sandbox.mutate(40, seed=5)
@@ -53,8 +63,12 @@ def test_full_then_incremental_run_equals_ground_truth(
         kinds
     )
 
+    since = datetime.now(UTC)
     incremental = run_pipeline(pipeline_env, stream_output=False)
     assert incremental.returncode == 0, incremental.output[-6000:]
     incremental_requests = sandbox.stats()["total"]
-    assert_matches_ground_truth(sandbox, database_url)
+    seen, _ = as_seen_with_lookback(
+        before, sandbox.export(), scanned_window_starts(database_url, since)
+    )
+    assert_matches_ground_truth(sandbox, database_url, seen)
     assert incremental_requests < full_requests

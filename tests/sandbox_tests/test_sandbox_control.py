@@ -236,3 +236,24 @@ def test_stats_are_keyed_by_template(api: Api, team_id: str, truth: dict[str, An
     stats = api.control("GET", "/stats")
     assert stats["by_endpoint"] == {"GET /task/{task_id}": 2, "GET /team/{team_Id}/task": 1}
     assert stats["total"] == 3
+
+
+def test_remove_member_keeps_entries_and_refuses_the_assignee(fresh: Api) -> None:
+    """`remove_member` (opt-in): the member leaves GET /team, `assignee=` refuses them like any
+    non-member, their entries stay in the export and `former_members` lists them."""
+    [removed] = fresh.control(
+        "POST", "/mutate", {"count": 1, "seed": 3, "kinds": ["remove_member"]}
+    )["applied"]
+    team, user = removed["team_id"], removed["user_id"]
+    assert removed["time_entries"] > 0
+    [workspace] = [w for w in fresh.ok("/team")["teams"] if w["id"] == team]
+    assert user not in {m["user"]["id"] for m in workspace["members"]}
+    refused = fresh.get(f"/team/{team}/time_entries", {"assignee": str(user)})
+    assert refused.status_code == 400 and refused.json()["ECODE"] == "TIMEENTRY_034"
+    export = fresh.control("GET", "/export")
+    assert (team, user) in {(m["team_id"], m["user_id"]) for m in export["former_members"]}
+    assert (team, user) not in {(m["team_id"], m["user_id"]) for m in export["members"]}
+    kept = [e for e in export["time_entries"] if (e["team_id"], e["user_id"]) == (team, user)]
+    assert len(kept) == removed["time_entries"]
+    # tasks that still name the user are served (the user resolves from former members)
+    assert fresh.ok(f"/team/{team}/task")["tasks"]

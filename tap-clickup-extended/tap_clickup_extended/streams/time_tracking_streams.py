@@ -2,9 +2,11 @@
 
 ``time_entry_scans`` makes the requests: for each window it asks for every assignee chunk,
 hands the entries to its child ``time_entries`` (which therefore come first in the output)
-and then emits the scan record listing every entry id the API returned for the window; a
-later scan of the same window without an id is how downstream detects a deletion. Its
-bookmark (``scanned_at``, per workspace) tells later runs to rescan only the lookback.
+and then emits the scan record listing every entry id the API returned for the window and
+the member ids it asked for (``assignee_ids``); a later scan covering an entry's start that
+asked for the entry's member and does not list it is how downstream detects a deletion (a
+member who left the workspace is asked for no more, so a scan proves nothing about their
+entries). Its bookmark (``scanned_at``, per workspace) tells later runs to rescan only the lookback.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ class TimeEntryScansStream(ClickUpStream):
             iso_property("scanned_at"),
             th.Property("entry_ids", th.ArrayType(th.StringType)),
             th.Property("entry_count", th.IntegerType),
+            th.Property("assignee_ids", th.ArrayType(th.IntegerType)),
         )
     )
 
@@ -130,6 +133,8 @@ class TimeEntryScansStream(ClickUpStream):
                 "scanned_at": datetime.now(UTC).isoformat(timespec="microseconds"),
                 "entry_ids": sorted(entries),
                 "entry_count": len(entries),
+                # without members the request names no assignee: the token's own entries only
+                "assignee_ids": member_ids,
                 "_entries": list(entries.values()),
             }
 
@@ -203,6 +208,21 @@ class TimeEntriesStream(ClickUpStream):
             "source": row.get("source"),
             "at": ms_to_iso(row.get("at")),
             "list_id": id_str(location.get("list_id")),
-            "folder_id": id_str(location.get("folder_id")),
+            "folder_id": self._folder_id(location),
             "space_id": id_str(location.get("space_id")),
         }
+
+    def _folder_id(self, location: dict) -> str | None:
+        """The entry's folder: from this run's lists when known, else ``task_location``'s.
+
+        An entry on a folderless list carries the space's hidden system folder, which is no
+        folder of the workspace (docs/clickup-api.md §6); the lists stream decides, as for
+        tasks. A run without the lists stream keeps the payload's id (``fct_time_entries``
+        applies the rule from the landed lists).
+        """
+        list_id = id_str(location.get("list_id"))
+        lists = self._tap.streams.get("lists")
+        known: dict[str, str | None] = getattr(lists, "folder_of_list", {})
+        if list_id in known:
+            return known[list_id]
+        return id_str(location.get("folder_id"))

@@ -33,6 +33,17 @@ def export(state: State, now_ms: int) -> dict[str, Any]:
             for ws in state.workspaces.values()
             for m in ws.members
         ],
+        # members removed from their workspace; their time entries are still in `time_entries`
+        "former_members": [
+            {
+                "team_id": team_id,
+                "user_id": m.user_id,
+                "username": m.username,
+                "email": m.email,
+                "role": m.role,
+            }
+            for team_id, m in state.former_members
+        ],
         "spaces": [
             {
                 "id": s.id,

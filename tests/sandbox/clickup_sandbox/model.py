@@ -299,6 +299,9 @@ class State:
     webhooks: dict[str, Webhook] = field(default_factory=dict)
     deleted_tasks: list[str] = field(default_factory=list)
     deleted_time_entries: list[str] = field(default_factory=list)
+    #: ``(team_id, member)`` of members removed from a workspace (mutation ``remove_member``);
+    #: their time entries stay, and tasks and comments still name them.
+    former_members: list[tuple[str, Member]] = field(default_factory=list)
     last_update_ms: int = 0
     _exposed: dict[str, list[CustomField]] = field(default_factory=dict)
     _users: dict[int, Member] | None = None
@@ -325,6 +328,8 @@ class State:
             for ws in self.workspaces.values():
                 for m in ws.members:
                     self._users.setdefault(m.user_id, m)
+            for _, m in self.former_members:
+                self._users.setdefault(m.user_id, m)
         return self._users[user_id]
 
     def space_status(self, space_id: str, name: str) -> Status:

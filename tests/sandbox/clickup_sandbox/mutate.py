@@ -33,6 +33,8 @@ OPT_IN_KINDS = (
     "add_link",
     "remove_link",
 )
+#: Opt-in too, and kept apart so that requests naming every ``OPT_IN_KINDS`` keep their members.
+MEMBER_KINDS = ("remove_member",)
 
 
 class MutationError(ValueError):
@@ -51,7 +53,7 @@ class Mutator:
     def run(self, count: int, kinds: list[str] | None) -> dict[str, Any]:
         """Apply the changes and report them."""
         chosen = list(kinds) if kinds else list(KINDS)
-        known = KINDS + OPT_IN_KINDS
+        known = KINDS + OPT_IN_KINDS + MEMBER_KINDS
         unknown = [k for k in chosen if k not in known]
         if unknown:
             raise MutationError(f"unknown kinds {unknown}; known: {', '.join(known)}")
@@ -319,6 +321,36 @@ class Mutator:
         self.state.dependencies.remove(dependency)
         self._touch_ids(dependency.task_id, dependency.depends_on)
         return {"task_id": dependency.task_id, "depends_on": dependency.depends_on}
+
+    def remove_member(self) -> dict[str, Any] | None:
+        """A member (role member, never the owner or an admin) with entries in the last 60 days
+        leaves the workspace. ClickUp's handling of a removed user's time entries is unconfirmed
+        (docs/clickup-api.md §6); here the entries stay, and ``assignee=`` no longer accepts the
+        user (400 TIMEENTRY_034, as for any non-member), so no scan returns them again."""
+        state = self.state
+        recent = self.clock() - 60 * 24 * 60 * MINUTE
+        active = {
+            (e.team_id, e.user_id) for e in state.time_entries.values() if e.start_ms >= recent
+        }
+        candidates = [
+            (ws, m)
+            for ws in state.workspaces.values()
+            for m in ws.members
+            if m.role == 3 and (ws.id, m.user_id) in active
+        ]
+        picked = self._pick(candidates)
+        if picked is None:
+            return None
+        ws, member = picked
+        ws.members.remove(member)
+        state.former_members.append((ws.id, member))
+        state._users = None
+        entries = sum(
+            1
+            for e in state.time_entries.values()
+            if (e.team_id, e.user_id) == (ws.id, member.user_id)
+        )
+        return {"team_id": ws.id, "user_id": member.user_id, "time_entries": entries}
 
     def add_link(self) -> dict[str, Any] | None:
         pair = self._unrelated_pair()

@@ -257,6 +257,7 @@
 
         ----------  json (arrays and objects)
         entry_ids::jsonb as entry_ids,
+        assignee_ids::jsonb as assignee_ids,
 
         ----------  timestamps (UTC)
         window_start::timestamptz as window_start_at,

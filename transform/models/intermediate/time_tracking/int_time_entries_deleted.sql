@@ -2,6 +2,9 @@
 -- A scan lists every entry the API returned for its window. An entry is deleted when a scan that
 -- covers its start, loaded no earlier than the entry's current version, does not list it, and no
 -- covering scan loaded at the same time or later does (entries on a boundary shared by two windows).
+-- A scan proves a deletion only for the members it asked for (`assignee_ids`): a member who left the
+-- workspace is asked for no more, and their entries stay (a scan without `assignee_ids`, landed
+-- before the tap recorded them, asked for every member of its time).
 with
 
 time_entries as (
@@ -26,6 +29,10 @@ missing_from_scans as (
         on time_entries.team_id = scans.team_id
         and time_entries.started_at between scans.window_start_at and scans.window_end_at
         and time_entries.loaded_at <= scans.loaded_at
+        and (
+            scans.assignee_ids is null
+            or coalesce(scans.assignee_ids @> to_jsonb(time_entries.user_id), false)
+        )
     where not coalesce(scans.entry_ids ? time_entries.time_entry_id, false)
     group by time_entries.time_entry_id
 

@@ -1,10 +1,32 @@
--- One row per current workspace member, with the organisation's employee id from the
+-- One row per workspace member, current or departed, with the organisation's employee id from the
 -- member_employee_ids seed (a row for the member's workspace first, else a row for every workspace).
+-- A member missing from the workspace's member list (a deletion version in the members history) is
+-- kept, marked is_active = false with left_at: their time entries stay in fct_time_entries.
 with
+
+member_versions as (
+
+    select * from {{ ref('stg_clickup_extras__members_history') }}
+
+),
+
+latest_versions as (
+
+    select
+        member_versions.*,
+        row_number() over (
+            partition by member_versions.team_id, member_versions.user_id
+            order by member_versions.extras_row_id desc
+        ) as recency
+    from member_versions
+
+),
 
 members as (
 
-    select * from {{ ref('stg_clickup_extras__members') }}
+    select *
+    from latest_versions
+    where recency = 1
 
 ),
 
@@ -56,6 +78,8 @@ final as (
         members.joined_at,
         members.invited_at,
         members.last_active_at,
+        members.deleted_at is null as is_active,
+        members.deleted_at as left_at,
         members.extracted_at
     from members
     left join mapped

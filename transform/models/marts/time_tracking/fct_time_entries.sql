@@ -35,6 +35,12 @@ members as (
 
 ),
 
+lists as (
+
+    select * from {{ ref('stg_clickup_extras__lists') }}
+
+),
+
 {% if is_incremental() %}
 -- read only by the incremental branch: the change watermark
 scans as (
@@ -122,7 +128,8 @@ final as (
         {{ clickup_extras.hash_email('coalesce(kept.user_email, members.email)') }} as user_email_hash,
         kept.task_id,
         kept.list_id,
-        kept.folder_id,
+        -- an entry on a folderless list carries the space's hidden folder: no folder (as for tasks)
+        case when lists.is_folderless then null else kept.folder_id end as folder_id,
         kept.space_id,
         kept.started_at as started_at_utc,
         case when kept.is_running then null else kept.ended_at end as ended_at_utc,
@@ -146,6 +153,8 @@ final as (
     left join members
         on kept.team_id = members.team_id
         and kept.user_id = members.user_id
+    left join lists
+        on kept.list_id = lists.list_id
 
 )
 
