@@ -49,18 +49,10 @@ task_custom_fields as (
 
 ),
 
--- tasks whose latest stored version records their deletion: gone, whatever Airbyte still holds
+-- tasks deleted in ClickUp (a complete scan or a taskDeleted webhook): gone, whatever Airbyte holds
 deleted_tasks as (
 
-    select task_id
-    from (
-        select distinct on (task_id)
-            task_id,
-            deleted_at
-        from extras_task_versions
-        order by task_id asc, extras_row_id desc
-    ) as latest_versions
-    where deleted_at is not null
+    select task_id from {{ ref('int_tasks_deleted') }}
 
 ),
 
