@@ -25,12 +25,6 @@ extras_tasks as (
 
 ),
 
-extras_task_versions as (
-
-    select * from {{ ref('stg_clickup_extras__tasks_history') }}
-
-),
-
 airbyte_tasks as (
 
     select * from {{ ref('int_airbyte_tasks_deduplicated') }}
