@@ -19,13 +19,21 @@
 {%- endmacro %}
 
 
-{#- fct_daily_task_snapshots: the days from a task's deletion on -#}
+{#- fct_daily_task_snapshots: the days from a task's deletion on (int_tasks_deleted: a complete
+    scan's tombstone or a taskDeleted webhook) -#}
 {% macro fct_daily_task_snapshots_delete_after_deletion() -%}
+    {{ clickup_extras.delete_days_after_task_deletion('snapshot_date') }}
+{%- endmacro %}
+
+
+{#- the rows of a daily mart (task_id, day_column) from each deleted task's local deletion day on -#}
+{% macro delete_days_after_task_deletion(day_column) -%}
     delete from {{ this }} as mart
     using (
-        select task_id, effective_date
-        from {{ ref('int_task_versions_dated') }}
-        where is_deletion and is_latest
+        select
+            task_id,
+            ({{ clickup_extras.to_local_time('deleted_at') }})::date as deleted_on
+        from {{ ref('int_tasks_deleted') }}
     ) as deleted
-    where mart.task_id = deleted.task_id and mart.snapshot_date >= deleted.effective_date
+    where mart.task_id = deleted.task_id and mart.{{ day_column }} >= deleted.deleted_on
 {%- endmacro %}

@@ -55,6 +55,11 @@ def _priority(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _partition_key(context: Context | None) -> tuple[str, bool]:
+    """``(team_id, archived)`` of a tasks partition."""
+    return str((context or {}).get("team_id")), bool((context or {}).get("archived"))
+
+
 class TasksStream(ClickUpStream):
     """``GET /team/{team_id}/task`` walked by ``date_updated``, one partition per archived pass.
 
@@ -137,6 +142,8 @@ class TasksStream(ClickUpStream):
         #: first page tells, and the walk flips the flag if ClickUp answers newest first.
         self._reverse = True
         self._order_flipped = False
+        #: Where each partition's walk of this run began (ms; 0: from nothing), by partition.
+        self._walk_starts: dict[tuple[str, bool], int] = {}
 
     @property
     def partitions(self) -> list[dict] | None:
@@ -154,6 +161,46 @@ class TasksStream(ClickUpStream):
             ]
         return self._partitions
 
+    @property
+    def is_complete_snapshot(self) -> bool:
+        """Whether this run reads every task of its workspaces: only then may it prove deletions.
+
+        The stream is incremental, and a run from a bookmark (or from ``start_date``) sees only
+        the tasks changed since, which proves nothing about the others. A run whose every
+        partition starts from nothing (the weekly reconciliation, ``--full-refresh``, no
+        ``start_date``) walks both archived passes of every synced workspace in full, so a task
+        it does not return is gone (docs/clickup-api.md §10). Its records then carry the run's
+        table version and, once the whole sync has succeeded, ``finish_snapshot`` sends
+        ACTIVATE_VERSION: the target marks the workspace's tasks missing from it deleted
+        (target-extras ``version_deletes.py``, scoped to the workspaces the run read).
+        """
+        partitions = self.partitions or []
+        starts = self._walk_starts
+        return bool(partitions) and all(starts.get(_partition_key(p)) == 0 for p in partitions)
+
+    def _write_record_message(self, record: dict) -> None:
+        """A record read by a walk from nothing carries the run's table version."""
+        if self._stream_version is None and self._partition_since_ms == 0:
+            self._stream_version = self.clickup_tap.run_version
+        super()._write_record_message(record)
+
+    def finish_snapshot(self) -> None:
+        """ACTIVATE_VERSION after a complete scan; otherwise say why no deletion was proven."""
+        if not self.selected:
+            return
+        if self.is_complete_snapshot:
+            self.logger.info(
+                "tasks: every task of %d workspace(s) was read (a complete scan); tasks no "
+                "longer listed will be marked deleted.",
+                len({p["team_id"] for p in self.partitions or []}),
+            )
+            super().finish_snapshot()
+        else:
+            self.logger.info(
+                "tasks: incremental run (from a bookmark or start_date); it proves no deletion. "
+                "The full-refresh reconciliation (job clickup-reconcile) does."
+            )
+
     def updated_since_ms(self, context: Context | None) -> int:
         """The bookmark (or ``start_date``; on a first run without it, all tasks) in ms."""
         start = self.get_starting_timestamp(context)
@@ -163,6 +210,7 @@ class TasksStream(ClickUpStream):
         """Remember the partition and its bookmark: singer-sdk builds the paginator without it."""
         self._walk_context = context
         self._partition_since_ms = self.updated_since_ms(context)
+        self._walk_starts[_partition_key(context)] = self._partition_since_ms
         yield from super().request_records(context)
 
     def get_new_paginator(self) -> UpdatedKeysetPaginator:

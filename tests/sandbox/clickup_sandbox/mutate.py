@@ -10,6 +10,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from clickup_sandbox import deletions
 from clickup_sandbox.generator import MINUTE, random_value
 from clickup_sandbox.model import Dependency, Link, State, Task, TimeEntry
 
@@ -36,6 +37,9 @@ OPT_IN_KINDS = (
 #: Opt-in too, and kept apart so that requests naming every ``OPT_IN_KINDS`` keep their members.
 MEMBER_KINDS = ("remove_member",)
 
+#: Opt-in too, and apart: they take tasks away from whatever the other kinds would check.
+DELETION_KINDS = ("delete_task", "delete_list", "delete_folder", "delete_space")
+
 
 class MutationError(ValueError):
     """The mutate request is malformed."""
@@ -53,7 +57,7 @@ class Mutator:
     def run(self, count: int, kinds: list[str] | None) -> dict[str, Any]:
         """Apply the changes and report them."""
         chosen = list(kinds) if kinds else list(KINDS)
-        known = KINDS + OPT_IN_KINDS + MEMBER_KINDS
+        known = KINDS + OPT_IN_KINDS + MEMBER_KINDS + DELETION_KINDS
         unknown = [k for k in chosen if k not in known]
         if unknown:
             raise MutationError(f"unknown kinds {unknown}; known: {', '.join(known)}")
@@ -368,3 +372,47 @@ class Mutator:
         self.state.links.remove(link)
         self._touch_ids(link.task_a, link.task_b)
         return {"task_id": link.task_a, "link_id": link.task_b}
+
+    # ----- deletions (opt-in; clickup_sandbox/deletions.py) ----------------------------------------
+
+    def delete_task(self) -> dict[str, Any] | None:
+        """Delete a task (with its subtasks); the other sides of its relationships change."""
+        task = self._pick(self._live_tasks())
+        if task is None:
+            return None
+        deleted = deletions.delete_tasks(self.state, [task.id], self._touch)
+        return {"task_id": task.id, "deleted_task_ids": deleted}
+
+    def delete_list(self) -> dict[str, Any] | None:
+        """Delete a List that holds tasks, and those tasks."""
+        homes = sorted({t.list_id for t in self.state.tasks.values()})
+        list_id = self._pick(homes)
+        if list_id is None:
+            return None
+        deleted = deletions.delete_lists(self.state, {list_id}, self._touch)
+        return {"list_id": list_id, "deleted_task_ids": deleted}
+
+    def delete_folder(self) -> dict[str, Any] | None:
+        """Delete a (visible) Folder that holds tasks, its Lists and their tasks."""
+        folders = sorted(
+            {
+                folder_id
+                for t in self.state.tasks.values()
+                if (folder_id := self.state.lists[t.list_id].folder_id) is not None
+                and not self.state.folders[folder_id].hidden
+            }
+        )
+        folder_id = self._pick(folders)
+        if folder_id is None:
+            return None
+        deleted = deletions.delete_folder(self.state, folder_id, self._touch)
+        return {"folder_id": folder_id, "deleted_task_ids": deleted}
+
+    def delete_space(self) -> dict[str, Any] | None:
+        """Delete a Space that holds tasks, with everything in it."""
+        spaces = sorted({self.state.lists[t.list_id].space_id for t in self.state.tasks.values()})
+        space_id = self._pick(spaces)
+        if space_id is None:
+            return None
+        deleted = deletions.delete_space(self.state, space_id, self._touch)
+        return {"space_id": space_id, "deleted_task_ids": deleted}

@@ -230,6 +230,8 @@ class WebhookDispatcher:
             "task_id": change.task_id,
             "webhook_id": hook.id,
         }
+        if event == "taskDeleted":  # the guide's example has no history (docs/clickup-api.md §10)
+            del payload["history_items"]
         if change.data is not None:
             payload["data"] = change.data
         body = json.dumps(payload, separators=(",", ":")).encode()

@@ -90,6 +90,7 @@ class EventBuilder:
             old = before.tasks.get(task.id)
             if old is not None:
                 out.extend(self._task_changes(old, task))
+        out.extend(self._deletions(before))
         out.extend(self._time_changes(before))
         return out
 
@@ -199,6 +200,21 @@ class EventBuilder:
             return copy.deepcopy(serialize.field_value(self.state, field, task, value))
         except KeyError:  # a user no longer in any workspace: its id is all that is left
             return [{"id": uid} for uid in value] if field.type == "users" else copy.deepcopy(value)
+
+    # ----- deletions -----------------------------------------------------------------------------
+
+    def _deletions(self, before: Snapshot) -> list[TaskChange]:
+        """``taskDeleted`` (no history items) for each deleted task whose List still exists.
+
+        The tasks of a deleted List, Folder or Space get none (clickup_sandbox/deletions.py).
+        """
+        return [
+            TaskChange("taskDeleted", task_id, view.list_id, [], also_task_updated=False)
+            for task_id, view in before.tasks.items()
+            if task_id not in self.state.tasks
+            and task_id in self.state.deleted_tasks
+            and view.list_id in self.state.lists
+        ]
 
     # ----- time tracking -------------------------------------------------------------------------
 

@@ -15,6 +15,8 @@ tasks as (
         task_id,
         custom_field_ids
     from {{ ref('stg_clickup_extras__tasks') }}
+    -- deleted tasks have no current values (a webhook may report it before the reconciliation)
+    where task_id not in (select deleted.task_id from {{ ref('int_tasks_deleted') }} as deleted)
 
 ),
 

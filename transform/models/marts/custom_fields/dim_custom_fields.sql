@@ -10,6 +10,8 @@ definitions as (
 field_values as (
 
     select * from {{ ref('stg_clickup_extras__task_custom_field_values') }}
+    -- values of deleted tasks are not in use
+    where task_id not in (select deleted.task_id from {{ ref('int_tasks_deleted') }} as deleted)
 
 ),
 

@@ -22,10 +22,12 @@
         indexes=[{'columns': ['task_id', 'field_id', 'date_day']}, {'columns': ['date_day']}, {'columns': ['value_loaded_at']}],
         post_hook=[
             "{{ clickup_extras.analyze_after_full_build() }}",
+            "{{ clickup_extras.delete_days_after_task_deletion('date_day') }}",
         ],
     )
 }}
 
+-- depends_on: {{ ref('int_tasks_deleted') }} (the post-hook's deletions)
 {%- set time_zone = clickup_extras.field_history_time_zone() %}
 {%- set window = clickup_extras.field_history_daily_window(var('field_history_daily_lookback_days', 3)) %}
 

@@ -25,12 +25,6 @@ extras_tasks as (
 
 ),
 
-extras_task_versions as (
-
-    select * from {{ ref('stg_clickup_extras__tasks_history') }}
-
-),
-
 airbyte_tasks as (
 
     select * from {{ ref('int_airbyte_tasks_deduplicated') }}
@@ -49,18 +43,10 @@ task_custom_fields as (
 
 ),
 
--- tasks whose latest stored version records their deletion: gone, whatever Airbyte still holds
+-- tasks deleted in ClickUp (a complete scan or a taskDeleted webhook): gone, whatever Airbyte holds
 deleted_tasks as (
 
-    select task_id
-    from (
-        select distinct on (task_id)
-            task_id,
-            deleted_at
-        from extras_task_versions
-        order by task_id asc, extras_row_id desc
-    ) as latest_versions
-    where deleted_at is not null
+    select task_id from {{ ref('int_tasks_deleted') }}
 
 ),
 

@@ -16,6 +16,7 @@
         post_hook=["{{ clickup_extras.fct_daily_task_snapshots_delete_after_deletion() }}"]
     )
 }}
+-- depends_on: {{ ref('int_tasks_deleted') }} (the post-hook's deletions)
 {%- set lookback_days = var('daily_task_snapshots_lookback_days', 3) | int %}
 with
 

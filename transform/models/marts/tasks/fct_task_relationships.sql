@@ -14,6 +14,12 @@ tasks as (
 
 ),
 
+deleted_tasks as (
+
+    select task_id from {{ ref('int_tasks_deleted') }}
+
+),
+
 custom_fields as (
 
     select * from {{ ref('stg_clickup_extras__custom_fields') }}
@@ -83,6 +89,13 @@ final as (
     from current_relationships
     left join custom_fields
         on nullif(current_relationships.field_id, '') = custom_fields.field_id
+    -- a deleted task leaves on both sides (the other side may not have been read again yet)
+    where
+        not exists (
+            select 1 as is_deleted
+            from deleted_tasks
+            where deleted_tasks.task_id in (current_relationships.task_id, current_relationships.related_task_id)
+        )
 
 )
 

@@ -7,7 +7,10 @@ with
 time_entries as (
 
     select * from {{ ref('fct_time_entries') }}
-    where task_id is not null
+    where
+        task_id is not null
+        -- a deleted task has no sessions (its entries may outlive it in fct_time_entries)
+        and task_id not in (select deleted.task_id from {{ ref('int_tasks_deleted') }} as deleted)
 
 ),
 
