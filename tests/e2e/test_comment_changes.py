@@ -62,9 +62,8 @@ def test_comment_changes_without_task_changes_reach_fct_assigned_comments(
 
     applied = sandbox.mutate(9, seed=4, kinds=COMMENT_KINDS)
     after = sandbox.export()
-    assert Counter(change["kind"] for change in applied["applied"]) == Counter(
-        {kind: 3 for kind in COMMENT_KINDS}
-    ), applied
+    kinds = Counter(change["kind"] for change in applied["applied"])
+    assert set(kinds) == set(COMMENT_KINDS) and sum(kinds.values()) == 9, applied
     assert applied["changed_task_ids"] == []
     # the tasks themselves did not change: an incremental walk reads none of them
     assert {t["id"]: t["date_updated_ms"] for t in before["tasks"]} == {

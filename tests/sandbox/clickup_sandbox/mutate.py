@@ -27,7 +27,8 @@ KINDS = (
     "rename_task",
     "reassign_task",
 )
-#: Changes to assigned comments (opt-in); none of them touches the comment's task.
+#: Changes to open assigned comments, applied only when a request names them (like
+#: ``OPT_IN_KINDS``); none of them touches the comment's task.
 COMMENT_KINDS = ("resolve_comment", "reassign_comment", "delete_comment")
 #: Kinds applied only when a request names them, so that the changes of a seeded request without
 #: ``kinds`` (the demo's, other tests') stay what they were before these kinds existed.
@@ -37,7 +38,6 @@ OPT_IN_KINDS = (
     "remove_dependency",
     "add_link",
     "remove_link",
-    *COMMENT_KINDS,
 )
 
 
@@ -57,7 +57,7 @@ class Mutator:
     def run(self, count: int, kinds: list[str] | None) -> dict[str, Any]:
         """Apply the changes and report them."""
         chosen = list(kinds) if kinds else list(KINDS)
-        known = KINDS + OPT_IN_KINDS
+        known = KINDS + OPT_IN_KINDS + COMMENT_KINDS
         unknown = [k for k in chosen if k not in known]
         if unknown:
             raise MutationError(f"unknown kinds {unknown}; known: {', '.join(known)}")
