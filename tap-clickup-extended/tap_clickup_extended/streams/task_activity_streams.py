@@ -237,11 +237,17 @@ class CommentsStream(AfterWalkStream):
             tracked.pop(task["task_id"], None)
         else:
             scanned_at = datetime.now(UTC).isoformat()
-            self.completed_scans.append(
-                {**request, "scanned_at": scanned_at, "comment_ids": [str(r["id"]) for r in rows]}
-            )
+            if self._scans_selected():
+                ids = [str(r["id"]) for r in rows]
+                self.completed_scans.append(
+                    {**request, "scanned_at": scanned_at, "comment_ids": ids}
+                )
             comment_recheck.note_read(tracked, request, rows, scanned_at)
         comment_recheck.save_tracked(self.stream_state, tracked)
+
+    def _scans_selected(self) -> bool:
+        scans = self._tap.streams.get("comment_scans")
+        return bool(scans is not None and scans.selected)
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape: people as user ids (no emails leave this stream)."""
