@@ -76,7 +76,7 @@ def test_comment_changes_without_task_changes_reach_fct_assigned_comments(
     assert assert_assigned_comments_match(database_url, after) >= 5
     # the deleted comments stay in the landing history and are recognised as deleted
     found = truth.rows(
-        database_url, "select comment_id from clickup_analytics.int_comments_deleted"
+        database_url, "select comment_id from clickup_analytics_intermediate.int_comments_deleted"
     )
     assert {r["comment_id"] for r in found} == deleted
 
