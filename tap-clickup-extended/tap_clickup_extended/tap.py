@@ -37,6 +37,7 @@ from tap_clickup_extended.streams.hierarchy_streams import (
     SpacesStream,
 )
 from tap_clickup_extended.streams.task_activity_streams import (
+    CommentScansStream,
     CommentsStream,
     TaskStatusHistoryStream,
 )
@@ -72,6 +73,7 @@ CORE_STREAM_TYPES: tuple[type[ClickUpStream], ...] = (
     TaskRelationshipsStream,
     TaskStatusHistoryStream,
     CommentsStream,
+    CommentScansStream,
     TimeEntryScansStream,
     TimeEntriesStream,
 )
@@ -106,7 +108,7 @@ def validate_settings(config: dict[str, Any]) -> list[str]:
     ):
         if float(config.get(name, 1)) <= 0:
             problems.append(f"{name} must be positive (got {config.get(name)}).")
-    for name in ("max_retries", "time_entries_lookback_days"):
+    for name in ("max_retries", "time_entries_lookback_days", "comments_recheck_max_tasks"):
         if int(config.get(name, 0)) < 0:
             problems.append(f"{name} must not be negative (got {config.get(name)}).")
     for team_id in config.get("team_ids") or []:
@@ -208,6 +210,17 @@ class TapClickUpExtended(Tap):
             description=(
                 "Later runs rescan time entries from now minus this many days, to see edits and "
                 "deletions (older ones need a run with a longer lookback)."
+            ),
+        ),
+        th.Property(
+            "comments_recheck_max_tasks",
+            th.IntegerType,
+            default=50,
+            description=(
+                "With the comments stream selected: at most this many unchanged tasks holding "
+                "open assigned comments get their comments read again per run (least recently "
+                "read first; about one request each), so resolved, reassigned and deleted "
+                "comments are seen; 0 turns it off."
             ),
         ),
         th.Property(

@@ -221,12 +221,23 @@ def test_comments_match_ground_truth(full: Sync) -> None:
     assert full.requests[COMMENTS] == pages
 
 
-def test_comments_only_for_changed_tasks(incremental: Sync) -> None:
-    changed = incremental.changed
+def test_comments_for_changed_tasks_and_tasks_with_open_assigned_comments(
+    full: Sync, incremental: Sync
+) -> None:
+    """Changed tasks, plus (comments_recheck_max_tasks, default 50) the unchanged tasks whose
+    comments held an open assigned one when last read: the full sync's state lists them."""
+    open_tasks = {
+        c["task_id"]
+        for c in full.export["comments"]
+        if c["assignee_id"] is not None and not c["resolved"]
+    }
+    assert 0 < len(open_tasks) <= 50
+    assert set(full.run.last_state()["bookmarks"]["comments"]["open_assigned_tasks"]) == open_tasks
+    read = incremental.changed | open_tasks
     per_task = Counter(c["task_id"] for c in incremental.export["comments"])
-    expected = [c for c in incremental.export["comments"] if c["task_id"] in changed]
+    expected = [c for c in incremental.export["comments"] if c["task_id"] in read]
     assert {c["id"] for c in incremental.run.records("comments")} == {c["id"] for c in expected}
-    assert incremental.requests[COMMENTS] == sum(per_task[t] // 25 + 1 for t in changed)
+    assert incremental.requests[COMMENTS] == sum(per_task[t] // 25 + 1 for t in read)
 
 
 def test_templates_match_ground_truth(full: Sync) -> None:

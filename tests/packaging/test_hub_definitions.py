@@ -456,9 +456,10 @@ def test_add_from_ref_install_configure_and_run(
         _meltano(project, environment, "config", "set", plugin, name, value)
     # `--from-ref` keeps a definition's settings and capabilities but not its `select` (an
     # extra, cleared by `meltano add`), so the selection it declares is set here.
-    assert definition(tap)["select"] == ["*.*", "!comments.*"]
+    assert definition(tap)["select"] == ["*.*", "!comments.*", "!comment_scans.*"]
     _meltano(project, environment, "select", tap, "*", "*")
     _meltano(project, environment, "select", tap, "--exclude", "comments", "*")
+    _meltano(project, environment, "select", tap, "--exclude", "comment_scans", "*")
 
     for package in DEFINITIONS:
         output = _meltano(project, environment, "config", "list", package, "--all")
@@ -516,4 +517,5 @@ def test_add_from_ref_install_configure_and_run(
         ]
     assert landed == live_task_ids
     assert "comments" not in tables  # the selection applied
+    assert "comment_scans" not in tables
     assert runs and set(runs) == {"succeeded"}

@@ -17,6 +17,7 @@ from clickup_sandbox.mutate import KINDS, OPT_IN_KINDS
 from clickup_sandbox.server import SandboxServer
 
 from tests.sandbox_tests.client import OTHER_TOKEN, TOKEN, Api, start
+from tests.sandbox_tests.schemas import validate
 
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
@@ -257,3 +258,41 @@ def test_remove_member_keeps_entries_and_refuses_the_assignee(fresh: Api) -> Non
     assert len(kept) == removed["time_entries"]
     # tasks that still name the user are served (the user resolves from former members)
     assert fresh.ok(f"/team/{team}/task")["tasks"]
+
+
+def _all_comments(api: Api, task_id: str) -> list[dict[str, Any]]:
+    """Every page of ``GET /task/{id}/comment`` (newest first, ``start`` + ``start_id``)."""
+    found: list[dict[str, Any]] = []
+    params: dict[str, Any] = {}
+    while True:
+        body = api.ok(f"/task/{task_id}/comment", params)
+        validate("gettaskcomments.json", body)
+        found += body["comments"]
+        if len(body["comments"]) < 25:
+            return found
+        params = {"start": found[-1]["date"], "start_id": found[-1]["id"]}
+
+
+def test_comment_mutations_change_comments_but_not_their_tasks(fresh: Api) -> None:
+    before = fresh.control("GET", "/export")
+    kinds = ["resolve_comment", "reassign_comment", "delete_comment"]
+    result = fresh.control("POST", "/mutate", {"count": 6, "seed": 2, "kinds": kinds})
+    assert {a["kind"] for a in result["applied"]} == set(kinds) and len(result["applied"]) == 6
+    assert result["changed_task_ids"] == []
+    after = fresh.control("GET", "/export")
+    assert [t["date_updated_ms"] for t in before["tasks"]] == [
+        t["date_updated_ms"] for t in after["tasks"]
+    ]
+    comments_before = {c["id"]: c for c in before["comments"]}
+    # a comment may change twice (reassigned, then deleted): its last change is what shows
+    last = {a["comment_id"]: a for a in result["applied"]}
+    for a in last.values():
+        assert comments_before[a["comment_id"]]["assignee_id"] is not None
+        served = {c["id"]: c for c in _all_comments(fresh, a["task_id"])}
+        if a["kind"] == "delete_comment":
+            assert a["comment_id"] not in served
+            assert a["comment_id"] not in {c["id"] for c in after["comments"]}
+        elif a["kind"] == "resolve_comment":
+            assert served[a["comment_id"]]["resolved"] is True
+        else:
+            assert served[a["comment_id"]]["assignee"]["id"] == a["assignee_id"]

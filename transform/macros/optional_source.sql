@@ -60,3 +60,15 @@
         ['reply_count', 'bigint'],
     ]) }}
 {%- endmacro %}
+
+
+{#- the landing columns of the `comment_scans` stream (data-contracts §1), for optional_source() -#}
+{% macro clickup_extras__comment_scans_landing_columns() -%}
+    {{ return([
+        ['task_id', 'text'],
+        ['team_id', 'text'],
+        ['scanned_at', 'timestamptz'],
+        ['comment_ids', 'jsonb'],
+        ['comment_count', 'bigint'],
+    ]) }}
+{%- endmacro %}

@@ -1,23 +1,27 @@
 """What happened on the tasks this run emitted: time in each status, and comments.
 
-Both are children of ``tasks`` and read only the tasks of the batch they are handed, so an
-incremental run asks only about changed tasks.
+All are children of ``tasks`` and read only the tasks of the batch they are handed, so an
+incremental run asks only about changed tasks; ``comments`` also re-reads, after the walk, a
+bounded number of unchanged tasks that hold open assigned comments (``comment_scans`` reports
+every complete read).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
 from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
+from tap_clickup_extended import comment_recheck
 from tap_clickup_extended.conversions import ms_to_iso, to_int
 from tap_clickup_extended.errors import ClickUpFatalError
 from tap_clickup_extended.pagination import CommentCursor, CommentPaginator
 from tap_clickup_extended.schema import build_schema, iso_property
-from tap_clickup_extended.streams.task_streams import TaskPayloadStream
+from tap_clickup_extended.streams.task_streams import AfterWalkStream, TaskPayloadStream
 
 COMMENTS_PAGE_SIZE = 25
 #: UNCONFIRMED (docs/data-contracts.md §1): ClickUp documents no error for a workspace without
@@ -137,11 +141,19 @@ class TaskStatusHistoryStream(TaskPayloadStream):
                 }
 
 
-class CommentsStream(TaskPayloadStream):
+class CommentsStream(AfterWalkStream):
     """``GET /task/{id}/comment`` for each task of the batch, all pages, newest first.
 
     Not selected by default: it costs one request per changed task plus one per further 25
     comments. A task deleted mid-run answers 404: skipped and counted.
+
+    A comment resolved, reassigned or deleted does not (as far as anyone knows) change its task,
+    so the tasks that hold open assigned comments are kept in this stream's state
+    (``open_assigned_tasks``: task id -> team and when its comments were last read) and, after
+    the walk, up to ``comments_recheck_max_tasks`` of them not read in this run are read again,
+    least recently read first (see ``comment_recheck``). Every complete read of a task's
+    comments is reported to ``comment_scans`` (the ids it returned), so the comments a complete
+    read no longer returns can be taken as deleted.
     """
 
     name = "comments"
@@ -165,6 +177,13 @@ class CommentsStream(TaskPayloadStream):
         )
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Complete reads not yet handed to ``comment_scans`` (it syncs right after this stream).
+        self.completed_scans: list[dict[str, Any]] = []
+        #: Tasks whose comments were read in this run (the re-check skips them).
+        self._read_this_run: set[str] = set()
+
     def get_new_paginator(self) -> CommentPaginator:
         """Newest first, 25 a page; older pages below the last comment."""
         return CommentPaginator(COMMENTS_PAGE_SIZE)
@@ -176,11 +195,59 @@ class CommentsStream(TaskPayloadStream):
         return {}
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        """Every comment of every task of the batch."""
-        for task in self.changed_tasks(context):
-            request = {"task_id": task["task_id"], "team_id": task["team_id"]}
-            for row in self.request_records(request):
-                yield {**row, "_task": request}
+        """Every comment of every changed task of the batch; after the walk, the re-checks."""
+        if self.is_after_walk(context):
+            tasks = self._tasks_to_recheck()
+        else:
+            tasks = [
+                {"task_id": task["task_id"], "team_id": task["team_id"]}
+                for task in self.changed_tasks(context)
+            ]
+        for task in tasks:
+            yield from self._read_task(task)
+
+    def _tasks_to_recheck(self) -> list[dict[str, Any]]:
+        """Tasks holding open assigned comments not read in this run, up to the setting."""
+        tracked = comment_recheck.tracked_tasks(self.stream_state)
+        due = comment_recheck.due_tasks(
+            tracked,
+            skip=self._read_this_run,
+            limit=int(self.config.get("comments_recheck_max_tasks", 0)),
+        )
+        self.logger.info(
+            "comments: re-reading the comments of %d of %d task(s) holding open assigned "
+            "comments that did not change in this run",
+            len(due),
+            len(tracked) - len(self._read_this_run & tracked.keys()),
+        )
+        return due
+
+    def _read_task(self, task: dict[str, Any]) -> Iterable[dict]:
+        """All pages of one task's comments; a complete read is remembered for the scans."""
+        request = {"task_id": task["task_id"], "team_id": task["team_id"]}
+        self._read_this_run.add(task["task_id"])
+        vanished_before = self.stats.skipped_not_found
+        rows: list[dict] = []
+        for row in self.request_records(request):
+            rows.append(row)
+            yield {**row, "_task": request}
+        tracked = comment_recheck.tracked_tasks(self.stream_state)
+        if self.stats.skipped_not_found != vanished_before:
+            # 404: the task is gone, which is no statement about its comments.
+            tracked.pop(task["task_id"], None)
+        else:
+            scanned_at = datetime.now(UTC).isoformat()
+            if self._scans_selected():
+                ids = [str(r["id"]) for r in rows]
+                self.completed_scans.append(
+                    {**request, "scanned_at": scanned_at, "comment_ids": ids}
+                )
+            comment_recheck.note_read(tracked, request, rows, scanned_at)
+        comment_recheck.save_tracked(self.stream_state, tracked)
+
+    def _scans_selected(self) -> bool:
+        scans = self._tap.streams.get("comment_scans")
+        return bool(scans is not None and scans.selected)
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape: people as user ids (no emails leave this stream)."""
@@ -197,3 +264,36 @@ class CommentsStream(TaskPayloadStream):
             "assigned_by_id": _user_id(row.get("assigned_by")),
             "reply_count": to_int(row.get("reply_count")),
         }
+
+
+class CommentScansStream(AfterWalkStream):
+    """One record per complete read of a task's comments: every comment id the API returned.
+
+    Makes no requests: it emits what ``comments`` (synced just before it, with the same
+    context) read completely. A read cut short (an error) or answered 404 is not a scan. The
+    key is the task, so the current scan of a task is its latest complete read; a comment of
+    the task that it does not list, read no later than it, is deleted (data-contracts §1).
+    Not selected by default, like ``comments``; select both.
+    """
+
+    name = "comment_scans"
+    primary_keys = ("task_id",)
+    selected_by_default = False
+    schema = build_schema(
+        th.PropertiesList(
+            th.Property("task_id", th.StringType, required=True),
+            th.Property("team_id", th.StringType),
+            iso_property("scanned_at"),
+            th.Property("comment_ids", th.ArrayType(th.StringType)),
+            th.Property("comment_count", th.IntegerType),
+        )
+    )
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        """The complete reads ``comments`` made since this stream last synced."""
+        comments = self._tap.streams["comments"]
+        if not isinstance(comments, CommentsStream):
+            return
+        scans, comments.completed_scans = comments.completed_scans, []
+        for scan in scans:
+            yield {**scan, "comment_count": len(scan["comment_ids"])}

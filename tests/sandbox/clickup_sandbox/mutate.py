@@ -1,7 +1,10 @@
 """Realistic changes to the workspace over time (POST /_sandbox/mutate).
 
 Every change to a task, or to a time entry linked to a task, bumps that task's ``date_updated``
-to the current time, strictly greater than any value handed out before.
+to the current time, strictly greater than any value handed out before. A change to a comment
+(``COMMENT_KINDS``) does not: whether ClickUp moves the task's ``date_updated`` when a comment is
+resolved, reassigned or deleted is UNCONFIRMED (docs/clickup-api.md §7), and the sandbox takes
+the case that is hard for an incremental reader.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 
 from clickup_sandbox import deletions
 from clickup_sandbox.generator import MINUTE, random_value
-from clickup_sandbox.model import Dependency, Link, State, Task, TimeEntry
+from clickup_sandbox.model import Comment, Dependency, Link, State, Task, TimeEntry
 
 KINDS = (
     "set_custom_field",
@@ -25,6 +28,9 @@ KINDS = (
     "rename_task",
     "reassign_task",
 )
+#: Changes to open assigned comments, applied only when a request names them (like
+#: ``OPT_IN_KINDS``); none of them touches the comment's task.
+COMMENT_KINDS = ("resolve_comment", "reassign_comment", "delete_comment")
 #: Kinds applied only when a request names them, so that the changes of a seeded request without
 #: ``kinds`` (the demo's, other tests') stay what they were before these kinds existed.
 OPT_IN_KINDS = (
@@ -57,7 +63,7 @@ class Mutator:
     def run(self, count: int, kinds: list[str] | None) -> dict[str, Any]:
         """Apply the changes and report them."""
         chosen = list(kinds) if kinds else list(KINDS)
-        known = KINDS + OPT_IN_KINDS + MEMBER_KINDS + DELETION_KINDS
+        known = KINDS + OPT_IN_KINDS + MEMBER_KINDS + DELETION_KINDS + COMMENT_KINDS
         unknown = [k for k in chosen if k not in known]
         if unknown:
             raise MutationError(f"unknown kinds {unknown}; known: {', '.join(known)}")
@@ -416,3 +422,55 @@ class Mutator:
             return None
         deleted = deletions.delete_space(self.state, space_id, self._touch)
         return {"space_id": space_id, "deleted_task_ids": deleted}
+
+    # ----- comment kinds (COMMENT_KINDS; the task's date_updated stays) ------------------------
+
+    def _open_assigned_comment(self) -> Comment | None:
+        """An assigned, unresolved comment of a live task (the open action items)."""
+        live = {t.id for t in self._live_tasks()}
+        return self._pick(
+            [
+                c
+                for task_id in sorted(self.state.comments)
+                if task_id in live
+                for c in self.state.comments[task_id]
+                if c.assignee_id is not None and not c.resolved
+            ]
+        )
+
+    def resolve_comment(self) -> dict[str, Any] | None:
+        """``PUT /comment/{id}`` with ``resolved: true``."""
+        comment = self._open_assigned_comment()
+        if comment is None:
+            return None
+        comment.resolved = True
+        return {"comment_id": comment.id, "task_id": comment.task_id}
+
+    def reassign_comment(self) -> dict[str, Any] | None:
+        """``PUT /comment/{id}`` with another ``assignee`` (``assigned_by`` becomes the author)."""
+        comment = self._open_assigned_comment()
+        if comment is None:
+            return None
+        team_id = self.state.tasks[comment.task_id].team_id
+        workers = [
+            m.user_id
+            for m in self.state.workspaces[team_id].members
+            if m.role != 4 and m.user_id != comment.assignee_id
+        ]
+        if not workers:
+            return None
+        comment.assignee_id = self.rng.choice(workers)
+        comment.assigned_by_id = comment.user_id
+        return {
+            "comment_id": comment.id,
+            "task_id": comment.task_id,
+            "assignee_id": comment.assignee_id,
+        }
+
+    def delete_comment(self) -> dict[str, Any] | None:
+        """``DELETE /comment/{id}``: the comment is gone from ``GET /task/{id}/comment``."""
+        comment = self._open_assigned_comment()
+        if comment is None:
+            return None
+        self.state.comments[comment.task_id].remove(comment)
+        return {"comment_id": comment.id, "task_id": comment.task_id}

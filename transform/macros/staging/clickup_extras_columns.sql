@@ -375,3 +375,21 @@
 
         {{ clickup_extras.stg_clickup_extras__load_metadata_columns() }}
 {%- endmacro %}
+
+{% macro stg_clickup_extras__comment_scans_columns() %}
+
+        ----------  ids
+        task_id::text as task_id,
+        team_id::text as team_id,
+
+        ----------  numerics
+        comment_count::bigint as comment_count,
+
+        ----------  json (arrays and objects)
+        comment_ids::jsonb as comment_ids,
+
+        ----------  timestamps (UTC)
+        scanned_at::timestamptz as scanned_at,
+
+        {{ clickup_extras.stg_clickup_extras__load_metadata_columns() }}
+{%- endmacro %}

@@ -1,10 +1,17 @@
--- One row per current comment that is assigned to someone and not resolved. Empty (same columns)
+-- One row per current comment that is assigned to someone and not resolved, and not deleted (a
+-- complete re-read of its task no longer returned it: int_comments_deleted). Empty (same columns)
 -- until the comments stream, not selected by default, has been loaded (stg_clickup_extras__comments).
 with
 
 comments as (
 
     select * from {{ ref('stg_clickup_extras__comments') }}
+
+),
+
+deleted_comments as (
+
+    select * from {{ ref('int_comments_deleted') }}
 
 ),
 
@@ -32,8 +39,11 @@ final as (
     from comments
     left join tasks
         on comments.task_id = tasks.task_id
+    left join deleted_comments
+        on comments.comment_id = deleted_comments.comment_id
     where
-        comments.assignee_user_id is not null
+        deleted_comments.comment_id is null
+        and comments.assignee_user_id is not null
         and not coalesce(comments.is_resolved, false)
 
 )
