@@ -12,7 +12,6 @@ UUID must read as the option's index, as the task read gives it.
 from __future__ import annotations
 
 import json
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ import pytest
 from tap_clickup_extended.decoding.custom_field_values import DECODERS, decode_value
 
 from orchestrate.pipeline import pipeline_environment
-from tests.e2e.marts_scenario import DBT_EXE, TRANSFORM
+from tests.e2e.marts_scenario import dbt
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -153,27 +152,7 @@ def test_the_cases_cover_every_decoder_and_documented_type() -> None:
 
 
 def compiled(environment: dict[str, str], sql: str, target: Path) -> str:
-    result = subprocess.run(
-        [
-            str(DBT_EXE),
-            "--quiet",
-            "compile",
-            "--inline",
-            sql,
-            "--project-dir",
-            str(TRANSFORM),
-            "--profiles-dir",
-            str(TRANSFORM),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target / "logs"),
-        ],
-        capture_output=True,
-        text=True,
-        env={**environment, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-        check=False,
-    )
+    result = dbt(environment, "--quiet", "compile", "--inline", sql, target_path=target)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return result.stdout
 

@@ -15,7 +15,7 @@ import pytest
 from tap_clickup_extended.conversions import hash_email
 
 from orchestrate.pipeline import pipeline_environment
-from tests.e2e.marts_scenario import DBT_EXE, TRANSFORM
+from tests.e2e.marts_scenario import dbt
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -26,28 +26,7 @@ HASHED = "select {{ clickup_extras.hash_email('emails.email') }} as hashed from 
 def compile_inline(
     environment: dict[str, str], sql: str, target: Path, *extra: str
 ) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            str(DBT_EXE),
-            "--quiet",
-            "compile",
-            "--inline",
-            sql,
-            *extra,
-            "--project-dir",
-            str(TRANSFORM),
-            "--profiles-dir",
-            str(TRANSFORM),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target / "logs"),
-        ],
-        capture_output=True,
-        text=True,
-        env={**environment, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-        check=False,
-    )
+    return dbt(environment, "--quiet", "compile", "--inline", sql, *extra, target_path=target)
 
 
 def dbt_hashes(database_url: str, environment: dict[str, str], target: Path) -> list[str | None]:
