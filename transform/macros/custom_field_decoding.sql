@@ -46,11 +46,12 @@
 
 
 {#- a jsonb value as the tap's `_scalar_text`: booleans true/false, strings and numbers as they are -#}
-{% macro custom_field_scalar_text(value) -%}
+{#- (json_text: an expression already holding custom_field_json_text(value); depth: else its depth) -#}
+{% macro custom_field_scalar_text(value, json_text=none, depth=4) -%}
     case
         when jsonb_typeof({{ value }}) = 'boolean' then {{ value }} #>> '{}'
         when jsonb_typeof({{ value }}) in ('string', 'number') then {{ value }} #>> '{}'
-        else {{ clickup_extras.custom_field_json_text(value) }}
+        else {{ json_text or clickup_extras.custom_field_json_text(value, depth) }}
     end
 {%- endmacro %}
 
@@ -129,6 +130,11 @@
 {#-
     A custom-field value in the read form as the tap's value_text, type by type (DECODERS of
     custom_field_values.py); null for an unset value (null or no value at all).
+
+    Size: `value` is repeated dozens of times and custom_field_json_text doubles per level, so the
+    whole value's JSON text is computed once (value_rendering.json_text) and values inside a list
+    (a user, a task, a label id: scalars in practice) are rendered two levels deep, deeper levels
+    as PostgreSQL writes them. Inlined in full, one call was ~150 kB of SQL.
 -#}
 {% macro custom_field_value_text(value, field_type, options) -%}
     {%- set items = clickup_extras.custom_field_as_list(value) -%}
@@ -137,7 +143,8 @@
     {%- set by_index = "from jsonb_array_elements(" ~ known ~ ") with ordinality as option (value, ordinality) where "
         ~ clickup_extras.custom_field_to_int("option.value -> 'orderindex'") ~ " = " ~ index -%}
     {%- set by_id = "from jsonb_array_elements(" ~ known ~ ") with ordinality as option (value, ordinality) where option.value -> 'id' = " ~ value -%}
-    case
+    {%- set whole_json_text = 'value_rendering.json_text' -%}
+    (select case
         when {{ value }} is null or jsonb_typeof({{ value }}) = 'null' then null
         -- an option by its orderindex (task reads), else by its id (writes, webhooks)
         when {{ field_type }} = 'drop_down' then case
@@ -153,7 +160,7 @@
                 order by option.ordinality
                 limit 1
             )
-            else {{ clickup_extras.custom_field_scalar_text(value) }}
+            else {{ clickup_extras.custom_field_scalar_text(value, json_text=whole_json_text) }}
         end
         -- option ids (or objects) -> the options' names, else the ids; the last option of an id wins
         when {{ field_type }} = 'labels' then (
@@ -162,7 +169,7 @@
                     {{ clickup_extras.custom_field_option_name(
                         "coalesce(known.value, case when jsonb_typeof(item.value) = 'object' then item.value end)"
                     ) }},
-                    {{ clickup_extras.custom_field_python_str('item.option_key') }}
+                    {{ clickup_extras.custom_field_python_str('item.option_key', depth=2) }}
                 ),
                 ', ' order by item.ordinality
             )
@@ -189,10 +196,10 @@
             select string_agg(
                 case
                     when jsonb_typeof(element.value) <> 'object'
-                        then {{ clickup_extras.custom_field_python_str('element.value') }}
+                        then {{ clickup_extras.custom_field_python_str('element.value', depth=2) }}
                     when {{ clickup_extras.custom_field_is_truthy("element.value -> 'username'") }}
-                        then {{ clickup_extras.custom_field_python_str("element.value -> 'username'") }}
-                    else {{ clickup_extras.custom_field_python_str("element.value -> 'id'") }}
+                        then {{ clickup_extras.custom_field_python_str("element.value -> 'username'", depth=2) }}
+                    else {{ clickup_extras.custom_field_python_str("element.value -> 'id'", depth=2) }}
                 end,
                 ', ' order by element.ordinality
             )
@@ -202,8 +209,8 @@
             select string_agg(
                 case
                     when jsonb_typeof(element.value) = 'object'
-                        then {{ clickup_extras.custom_field_python_str("element.value -> 'id'") }}
-                    else {{ clickup_extras.custom_field_python_str('element.value') }}
+                        then {{ clickup_extras.custom_field_python_str("element.value -> 'id'", depth=2) }}
+                    else {{ clickup_extras.custom_field_python_str('element.value', depth=2) }}
                 end,
                 ', ' order by element.ordinality
             )
@@ -215,24 +222,27 @@
         )
         when {{ field_type }} = 'checkbox' then case
             when jsonb_typeof({{ value }}) = 'boolean' then {{ value }} #>> '{}'
-            when lower(trim({{ clickup_extras.custom_field_python_str(value) }})) = 'true' then 'true'
+            when lower(trim({{ clickup_extras.custom_field_python_str(value, json_text=whole_json_text) }})) = 'true'
+                then 'true'
             else 'false'
         end
         when {{ field_type }} = 'location' then case
             when jsonb_typeof({{ value }}) = 'object' then {{ value }} ->> 'formatted_address'
-            else {{ clickup_extras.custom_field_scalar_text(value) }}
+            else {{ clickup_extras.custom_field_scalar_text(value, json_text=whole_json_text) }}
         end
         when {{ field_type }} in ('manual_progress', 'automatic_progress', 'progress') then
             {{ clickup_extras.custom_field_number_text(
                 "case when jsonb_typeof(" ~ value ~ ") = 'object' then " ~ value ~ " -> 'percent_completed' else " ~ value ~ " end"
             ) }}
-        when {{ field_type }} in ('text', 'short_text', 'url', 'email', 'phone') then
-            {{ clickup_extras.custom_field_scalar_text(
-                "case when jsonb_typeof(" ~ value ~ ") = 'object' and " ~ value ~ " ? 'value' then " ~ value ~ " -> 'value' else " ~ value ~ " end"
-            ) }}
+        when {{ field_type }} in ('text', 'short_text', 'url', 'email', 'phone') then case
+            when jsonb_typeof({{ value }}) = 'object' and {{ value }} ? 'value'
+                then {{ clickup_extras.custom_field_scalar_text(value ~ " -> 'value'", depth=3) }}
+            else {{ clickup_extras.custom_field_scalar_text(value, json_text=whole_json_text) }}
+        end
         -- number, currency, emoji, formula and every type the tap does not know: the value as text
-        else {{ clickup_extras.custom_field_scalar_text(value) }}
+        else {{ clickup_extras.custom_field_scalar_text(value, json_text=whole_json_text) }}
     end
+    from (select {{ clickup_extras.custom_field_json_text(value) }} as json_text) as value_rendering)
 {%- endmacro %}
 
 
@@ -250,19 +260,20 @@
 
 
 {#- Python's str() of a JSON value: None, True/False, strings and numbers as they are, else JSON -#}
-{% macro custom_field_python_str(value) -%}
+{#- (json_text, depth: as for custom_field_scalar_text) -#}
+{% macro custom_field_python_str(value, json_text=none, depth=4) -%}
     case
         when {{ value }} is null or jsonb_typeof({{ value }}) = 'null' then 'None'
         when jsonb_typeof({{ value }}) = 'boolean' then initcap({{ value }} #>> '{}')
         when jsonb_typeof({{ value }}) in ('string', 'number') then {{ value }} #>> '{}'
-        else {{ clickup_extras.custom_field_python_repr(value) }}
+        else {{ json_text or clickup_extras.custom_field_python_repr(value, depth) }}
     end
 {%- endmacro %}
 
 
 {#- str() of a dict or list is Python's repr, which no SQL writes: the JSON text stands in (see the parity test) -#}
-{% macro custom_field_python_repr(value) -%}
-    {{ clickup_extras.custom_field_json_text(value) }}
+{% macro custom_field_python_repr(value, depth=4) -%}
+    {{ clickup_extras.custom_field_json_text(value, depth) }}
 {%- endmacro %}
 
 

@@ -38,13 +38,17 @@
     A webhook's raw custom-field value as display text, exactly as the tap's value_text of the same
     value polled (custom_field_decoding.sql): put in the task-read form, then rendered by the SQL
     twin of the tap's decoders. Null when not set (null, [] or "": a webhook's cleared field).
-    `options` is the field definition's options array (jsonb).
+    `options` is the field definition's options array (jsonb). `value_as_read`: a column that
+    already holds custom_field_value_as_read(value): pass it in a model, since the decoder repeats
+    its input dozens of times and an inlined read form makes the SQL hundreds of kB.
 -#}
-{% macro webhook_value_text(value, field_type, options) -%}
+{% macro webhook_value_text(value, field_type, options, value_as_read=none) -%}
     case
         when {{ clickup_extras.webhook_value_is_set(value) }} then
             {{ clickup_extras.custom_field_value_text(
-                clickup_extras.custom_field_value_as_read(value, field_type, options), field_type, options
+                value_as_read or clickup_extras.custom_field_value_as_read(value, field_type, options),
+                field_type,
+                options
             ) }}
     end
 {%- endmacro %}

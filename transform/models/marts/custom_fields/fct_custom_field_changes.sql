@@ -369,27 +369,42 @@ webhook_items as (
 
 ),
 
+-- each item's values also in the form a task read gives (a drop-down's option UUID as its index)
+webhook_values as (
+
+    select
+        webhook_items.*,
+        {{ clickup_extras.custom_field_value_as_read(
+            'webhook_items.value_before_json', 'webhook_items.field_type', 'webhook_items.options'
+        ) }} as value_before_read_json,
+        {{ clickup_extras.custom_field_value_as_read(
+            'webhook_items.value_after_json', 'webhook_items.field_type', 'webhook_items.options'
+        ) }} as value_after_read_json
+    from webhook_items
+
+),
+
 -- each item with the polled version whose observation window holds it (none: not polled yet)
 items_matched as (
 
     select
-        webhook_items.*,
+        webhook_values.*,
         polled.extras_row_id as matched_extras_row_id,
         polled.is_deletion as matched_is_deletion,
         row_number() over (
-            partition by webhook_items.task_id, webhook_items.field_id, polled.extras_row_id
+            partition by webhook_values.task_id, webhook_values.field_id, polled.extras_row_id
             order by
-                webhook_items.changed_at desc,
-                length(webhook_items.history_item_id) desc,
-                webhook_items.history_item_id desc
+                webhook_values.changed_at desc,
+                length(webhook_values.history_item_id) desc,
+                webhook_values.history_item_id desc
         ) = 1 as is_latest_in_window
-    from webhook_items
+    from webhook_values
     left join polled
-        on webhook_items.task_id = polled.task_id
-        and webhook_items.field_id = polled.field_id
-        and webhook_items.changed_at <= polled.observed_at
-        and (polled.previous_observed_at is null or webhook_items.changed_at > polled.previous_observed_at)
-    where webhook_items.is_canonical_report
+        on webhook_values.task_id = polled.task_id
+        and webhook_values.field_id = polled.field_id
+        and webhook_values.changed_at <= polled.observed_at
+        and (polled.previous_observed_at is null or webhook_values.changed_at > polled.previous_observed_at)
+    where webhook_values.is_canonical_report
 
 ),
 
@@ -461,12 +476,11 @@ webhook_changes as (
         items_matched.changed_by_username,
         {{ clickup_extras.webhook_value_is_set('items_matched.value_before_json') }} as known_had_value_before,
         {{ clickup_extras.webhook_value_text(
-            'items_matched.value_before_json', 'items_matched.field_type', 'items_matched.options'
+            'items_matched.value_before_json', 'items_matched.field_type', 'items_matched.options',
+            value_as_read='items_matched.value_before_read_json'
         ) }} as known_value_before_text,
         -- in the form a task read gives (a drop-down's option UUID as its index), as polled values
-        {{ clickup_extras.custom_field_value_as_read(
-            'items_matched.value_before_json', 'items_matched.field_type', 'items_matched.options'
-        ) }} as known_value_before_json,
+        items_matched.value_before_read_json as known_value_before_json,
         case
             when polled.extras_row_id is not null then polled.has_value_after
             else {{ clickup_extras.webhook_value_is_set('items_matched.value_after_json') }}
@@ -474,14 +488,13 @@ webhook_changes as (
         case
             when polled.extras_row_id is not null then polled.value_after_text
             else {{ clickup_extras.webhook_value_text(
-                'items_matched.value_after_json', 'items_matched.field_type', 'items_matched.options'
+                'items_matched.value_after_json', 'items_matched.field_type', 'items_matched.options',
+                value_as_read='items_matched.value_after_read_json'
             ) }}
         end as value_after_text,
         case
             when polled.extras_row_id is not null then polled.value_after_json
-            else {{ clickup_extras.custom_field_value_as_read(
-                'items_matched.value_after_json', 'items_matched.field_type', 'items_matched.options'
-            ) }}
+            else items_matched.value_after_read_json
         end as value_after_json,
         polled.extras_row_id is not null as is_confirmed_by_polling,
         false as is_deletion,

@@ -30,6 +30,9 @@
 {%- set previous = clickup_extras.stored_build_horizon(this) if is_incremental() else none %}
 {%- set by_id = is_incremental() and previous is none %}
 {%- set new_delivery = clickup_extras.written_within_horizon('delivery_xmin', horizon, previous) %}
+{%- if by_id %}
+    {%- set new_delivery = new_delivery ~ ' and delivery_id > (select watermark.last_delivery_id from watermark)' %}
+{%- endif %}
 
 with
 
@@ -47,22 +50,14 @@ watermark as (
 history_items as (
 
     select * from {{ ref('stg_clickup_webhooks__history_items') }}
-    where
-        {{ new_delivery }}
-        {%- if by_id %}
-        and delivery_id > (select watermark.last_delivery_id from watermark)
-        {%- endif %}
+    where {{ new_delivery }}
 
 ),
 
 deliveries as (
 
     select * from {{ ref('stg_clickup_webhooks__deliveries') }}
-    where
-        {{ new_delivery }}
-        {%- if by_id %}
-        and delivery_id > (select watermark.last_delivery_id from watermark)
-        {%- endif %}
+    where {{ new_delivery }}
 
 ),
 

@@ -22,14 +22,15 @@
     ("time_estimate", clickup_extras.safe_bigint('time_estimate')),
     ("time_spent", clickup_extras.safe_bigint('time_spent')),
 ] %}
-{%- for column in ['date_created', 'date_updated', 'date_closed', 'date_done', 'due_date', 'start_date'] %}
-    {%- do unreadable_checks.append((column, clickup_extras.safe_ms_to_timestamp(column))) %}
-{%- endfor %}
-{%- for array in ['assignees', 'watchers'] %}
+{%- set ms_date_columns = ['date_created', 'date_updated', 'date_closed', 'date_done', 'due_date', 'start_date'] %}
+{%- for column in ms_date_columns %}{% do unreadable_checks.append(
+    (column, clickup_extras.safe_ms_to_timestamp(column))
+) %}{% endfor %}
+{%- for array in ['assignees', 'watchers'] -%}
     {%- do unreadable_checks.append((
         "(select string_agg(element ->> 'id', ',') from jsonb_array_elements(case when jsonb_typeof(" ~ array ~ ") = 'array' then " ~ array ~ " end) as element where (element ->> 'id') is not null and " ~ clickup_extras.safe_bigint("element ->> 'id'") ~ " is null)",
         "null::bigint",
-    )) %}
+    )) -%}
 {%- endfor %}
 
 with

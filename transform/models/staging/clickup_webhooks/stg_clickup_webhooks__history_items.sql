@@ -2,6 +2,9 @@
 -- Tolerant of payload variety: a body without a `history_items` array yields no rows, items that
 -- are not objects or lack an id are skipped, and every property is read defensively (text ids,
 -- `date` as ms in a string or a number, `user` missing or not an object).
+{%- set read_date = clickup_extras.safe_ms_to_timestamp("item ->> 'date'") %}
+{%- set read_user_id = clickup_extras.safe_bigint("item -> 'user' ->> 'id'") %}
+
 with
 
 deliveries as (
@@ -75,10 +78,10 @@ renamed as (
         ----------  booleans
         -- a date or user id was there but could not be read (changed_at / user_id null): kept
         (
-            {{ clickup_extras.is_unreadable("item ->> 'date'", clickup_extras.safe_ms_to_timestamp("item ->> 'date'")) }}
+            {{ clickup_extras.is_unreadable("item ->> 'date'", read_date) }}
             or (
                 jsonb_typeof(item -> 'user') = 'object'
-                and {{ clickup_extras.is_unreadable("item -> 'user' ->> 'id'", clickup_extras.safe_bigint("item -> 'user' ->> 'id'")) }}
+                and {{ clickup_extras.is_unreadable("item -> 'user' ->> 'id'", read_user_id) }}
             )
         ) as has_unreadable_values,
 
