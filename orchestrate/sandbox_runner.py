@@ -53,10 +53,22 @@ class Sandbox:
     def export(self) -> dict[str, Any]:
         return self._control("GET", "export")
 
-    def mutate(self, count: int, seed: int = 7, kinds: list[str] | None = None) -> dict[str, Any]:
+    def mutate(
+        self,
+        count: int,
+        seed: int = 7,
+        kinds: list[str] | None = None,
+        task_ids: list[str] | None = None,
+        field_ids: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """Seeded changes (sandbox README); only these tasks / custom fields when given."""
         body: dict[str, Any] = {"count": count, "seed": seed}
         if kinds:
             body["kinds"] = kinds
+        if task_ids:
+            body["task_ids"] = task_ids
+        if field_ids:
+            body["field_ids"] = field_ids
         return self._control("POST", "mutate", json=body)
 
     def set_faults(self, rules: list[dict[str, Any]]) -> None:

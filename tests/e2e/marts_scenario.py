@@ -102,12 +102,22 @@ def run_scenario(
             register_webhook(**registration, team_id=team_id, location=("--space-id", space_id)),
         ]
         sandbox.configure_webhooks(duplicate_rate=0.3, reorder_rate=0.3)
+        last_field: dict[str, list[str]] = {}
         for n in range(mutations):
             kinds = ["clear_custom_field"] if n % 5 == 4 else ["set_custom_field"]
             if n % 4 == 3:
                 # the task's date_updated moves on, the time of its last field change does not
                 kinds = ["rename_task"]
-            applied = sandbox.mutate(1, seed=100 + n, kinds=kinds)["applied"]
+            # every third change hits the field changed last: a field changed twice before the
+            # next poll, so only webhooks report the first change (webhook-only changes)
+            again = last_field if n % 3 == 2 and kinds == ["set_custom_field"] else {}
+            applied = sandbox.mutate(1, seed=100 + n, kinds=kinds, **again)["applied"]
+            fields = [change for change in applied if "field_id" in change]
+            if fields:
+                last_field = {
+                    "task_ids": [change["task_id"] for change in fields],
+                    "field_ids": [change["field_id"] for change in fields],
+                }
             export = sandbox.export()
             for change in applied:
                 if "field_id" not in change:

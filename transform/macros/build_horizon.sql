@@ -93,7 +93,8 @@
     when the table has no such column yet or only nulls: built before horizons existed).
 -#}
 {% macro stored_build_horizon(relation, column='built_horizon_xid') -%}
-    {%- if not execute -%}
+    {#- a unit test's `this` is its fixture, a CTE name (a string): no stored horizon -#}
+    {%- if not execute or relation is string -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set existing = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}

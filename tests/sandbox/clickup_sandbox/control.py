@@ -72,10 +72,16 @@ def _mutate(app: SandboxApp, body: Any) -> tuple[int, Any]:
     kinds = body.get("kinds")
     if kinds is not None and (not isinstance(kinds, list) or not kinds):
         return 400, {"error": "kinds must be a non-empty array"}
+    restrictions = {name: body.get(name) for name in ("task_ids", "field_ids")}
+    for name, ids in restrictions.items():
+        if ids is not None and (
+            not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids)
+        ):
+            return 400, {"error": f"{name} must be a non-empty array of id strings"}
     with app.lock:
         before = app.webhooks.snapshot(app.state)
         try:
-            result = Mutator(app.state, seed, now_ms).run(count, kinds)
+            result = Mutator(app.state, seed, now_ms, **restrictions).run(count, kinds)
         except MutationError as exc:
             return 400, {"error": str(exc)}
         app.webhooks.publish(app.state, before)

@@ -54,8 +54,18 @@ class MutationError(ValueError):
 class Mutator:
     """Applies ``count`` changes chosen from ``kinds`` with a seeded random generator."""
 
-    def __init__(self, state: State, seed: int, clock: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        state: State,
+        seed: int,
+        clock: Callable[[], int],
+        task_ids: list[str] | None = None,
+        field_ids: list[str] | None = None,
+    ) -> None:
+        """``task_ids``: change only these tasks; ``field_ids``: only these custom fields."""
         self.state = state
+        self.only_task_ids = set(task_ids) if task_ids else None
+        self.only_field_ids = set(field_ids) if field_ids else None
         self.rng = random.Random(f"mutate:{seed}")
         self.clock = clock
         self.changed: dict[str, None] = {}
@@ -87,10 +97,19 @@ class Mutator:
         self.changed[task.id] = None
 
     def _live_tasks(self) -> list[Task]:
-        return [t for t in self.state.tasks.values() if not t.archived]
+        return [
+            t
+            for t in self.state.tasks.values()
+            if not t.archived and (self.only_task_ids is None or t.id in self.only_task_ids)
+        ]
 
     def _finished_entries(self) -> list[TimeEntry]:
         return [e for e in self.state.time_entries.values() if e.end_ms is not None]
+
+    def _set_fields(self, task: Task) -> list[str]:
+        """The ids of the task's set custom fields that may change, sorted."""
+        allowed = self.only_field_ids
+        return sorted(f for f in task.field_values if allowed is None or f in allowed)
 
     def _pick(self, items: list[Any]) -> Any:
         return self.rng.choice(items) if items else None
@@ -104,10 +123,10 @@ class Mutator:
 
     def set_custom_field(self) -> dict[str, Any] | None:
         state, rng = self.state, self.rng
-        task = self._pick([t for t in self._live_tasks() if t.field_values])
+        task = self._pick([t for t in self._live_tasks() if self._set_fields(t)])
         if task is None:
             return None
-        fdef = state.fields[rng.choice(sorted(task.field_values))]
+        fdef = state.fields[rng.choice(self._set_fields(task))]
         old = task.field_values[fdef.id]
         if fdef.type == "drop_down":
             new: Any = rng.choice([o for o in fdef.option_ids() if o != old] or [old])
@@ -132,10 +151,10 @@ class Mutator:
         return {"task_id": task.id, "field_id": fdef.id}
 
     def clear_custom_field(self) -> dict[str, Any] | None:
-        task = self._pick([t for t in self._live_tasks() if t.field_values])
+        task = self._pick([t for t in self._live_tasks() if self._set_fields(t)])
         if task is None:
             return None
-        field_id = self.rng.choice(sorted(task.field_values))
+        field_id = self.rng.choice(self._set_fields(task))
         del task.field_values[field_id]
         self._touch(task)
         return {"task_id": task.id, "field_id": field_id}
