@@ -350,7 +350,9 @@ webhook_items as (
         webhook_reports.task_id,
         webhook_reports.custom_field_id as field_id,
         webhook_reports.history_item_id,
-        webhook_reports.changed_at,
+        -- an item whose date could not be read (has_unreadable_values in staging) happened at
+        -- the latest when its first report arrived: placed there rather than dropped
+        coalesce(webhook_reports.changed_at, webhook_reports.first_received_at) as changed_at,
         webhook_reports.changed_by_user_id,
         webhook_reports.changed_by_username,
         webhook_reports.value_before_json,
