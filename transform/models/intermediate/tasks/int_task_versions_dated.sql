@@ -30,6 +30,7 @@ ordered as (
         task_versions.due_at,
         task_versions.extras_row_id,
         task_versions.loaded_at,
+        task_versions.extras_xmin,
         task_versions.deleted_at,
         -- a version never takes effect before the one stored before it (out-of-order date_updated)
         max(

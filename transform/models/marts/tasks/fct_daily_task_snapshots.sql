@@ -6,18 +6,24 @@
 -- Incremental over a bounded lookback (delete+insert on task_id + snapshot_date): a run rewrites the
 -- last var('daily_task_snapshots_lookback_days') days (default 3) before the newest day in the
 -- table, up to today, for every task, plus every day from the change on for the tasks that got a
--- version loaded since the last run (a new task: all its days), so late versions are never lost.
+-- version written since the last run (a new task: all its days), so late versions are never lost,
+-- however old their day. "Written since the last run" is by build horizon (macros/build_horizon.sql):
+-- versions whose transaction lies in [the stored horizon, this run's), so a load that commits
+-- after a later one is still seen; a table built before horizons continues once by loaded_at.
 {{
     config(
         materialized='incremental',
         unique_key=['task_id', 'snapshot_date'],
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
         post_hook=["{{ clickup_extras.fct_daily_task_snapshots_delete_after_deletion() }}"]
     )
 }}
 -- depends_on: {{ ref('int_tasks_deleted') }} (the post-hook's deletions)
 {%- set lookback_days = var('daily_task_snapshots_lookback_days', 3) | int %}
+{%- set horizon = clickup_extras.build_horizon() %}
+{%- set previous = clickup_extras.stored_build_horizon(this) if is_incremental() else none %}
+{%- set by_loaded_at = is_incremental() and previous is none %}
 with
 
 versions as (
@@ -54,7 +60,7 @@ previous_build as (
 
 ),
 
--- tasks with a version loaded since the last run are rebuilt from the first day that version changes
+-- tasks with a version written since the last run are rebuilt from the first day it changes
 changed_tasks as (
 
     select
@@ -62,7 +68,12 @@ changed_tasks as (
         min(versions.effective_date) as rebuild_from_date
     from versions
     cross join previous_build
-    where versions.loaded_at > previous_build.last_loaded_at
+    where
+        {%- if by_loaded_at %}
+        versions.loaded_at > previous_build.last_loaded_at
+        {%- else %}
+        {{ clickup_extras.written_within_horizon('versions.extras_xmin', horizon, previous) }}
+        {%- endif %}
     group by versions.task_id
 
 ),
@@ -128,7 +139,8 @@ final as (
         due_at,
         effective_at as version_updated_at,
         extras_row_id,
-        loaded_at
+        loaded_at,
+        {{ horizon.xmin }}::bigint as built_horizon_xid
     from selected_days
 
 )

@@ -1,8 +1,11 @@
 -- One row per current, not deleted ClickUp time entry.
 -- Incremental (delete+insert on time_entry_id): a run rebuilds the entries whose version, member or
--- covering scan was loaded after the newest `loaded_at` already in the table; the post-hook removes
--- the entries found deleted (or gone from the current view). A change of var time_zone, hash_emails
--- or email_hash_salt needs `--full-refresh`.
+-- covering scan was written since the last run; the post-hook removes the entries found deleted
+-- (or gone from the current view). "Written since the last run" is by build horizon
+-- (macros/build_horizon.sql): landing rows whose transaction lies in [the stored horizon, this
+-- run's), so a load that commits after a later one is still seen (a table built before horizons
+-- continues once from its newest loaded_at). A change of var time_zone, hash_emails or
+-- email_hash_salt needs `--full-refresh`.
 {{
     config(
         materialized='incremental',
@@ -13,8 +16,11 @@
     )
 }}
 -- the incremental branch reads these too (dbt records refs only outside is_incremental() blocks)
--- depends_on: {{ ref('stg_clickup_extras__time_entry_scans') }}
+-- depends_on: {{ ref('stg_clickup_extras__time_entry_scans_history') }}
+-- depends_on: {{ ref('stg_clickup_extras__time_entries_history') }}
 -- depends_on: {{ ref('stg_clickup_extras__members_history') }}
+{%- set horizon = clickup_extras.build_horizon() %}
+{%- set previous = clickup_extras.stored_build_horizon(this) if is_incremental() else none %}
 with
 
 time_entries as (
@@ -42,37 +48,42 @@ lists as (
 ),
 
 {% if is_incremental() %}
--- read only by the incremental branch: the change watermark
-scans as (
-
-    select * from {{ ref('stg_clickup_extras__time_entry_scans') }}
-
-),
-
-member_versions as (
-
-    select * from {{ ref('stg_clickup_extras__members_history') }}
-
-),
-
--- a table built before `loaded_at` existed (0.2) has no watermark: every entry is rewritten once
+-- read only by the incremental branch: what was written since the last run
 {%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
-watermark as (
+{%- if previous is not none %}
+{%- set is_new = clickup_extras.written_within_horizon('versions.extras_xmin', horizon, previous) %}
+{%- elif 'loaded_at' in existing_columns %}
+{%- set is_new = "versions.loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from " ~ this ~ ")" %}
+{%- else %}
+{#- a table built before `loaded_at` existed (0.2): every entry is rewritten once #}
+{%- set is_new = 'true' %}
+{%- endif %}
+new_entry_ids as (
 
-    {%- if 'loaded_at' in existing_columns %}
-    select coalesce(max(loaded_at), '-infinity'::timestamptz) as loaded_at from {{ this }}
-    {%- else %}
-    select '-infinity'::timestamptz as loaded_at
-    {%- endif %}
+    select distinct versions.time_entry_id
+    from {{ ref('stg_clickup_extras__time_entries_history') }} as versions
+    where {{ is_new }}
+
+),
+
+new_members as (
+
+    select distinct
+        versions.team_id,
+        versions.user_id
+    from {{ ref('stg_clickup_extras__members_history') }} as versions
+    where {{ is_new }}
 
 ),
 
 new_scans as (
 
-    select scans.*
-    from scans
-    cross join watermark
-    where scans.loaded_at > watermark.loaded_at
+    select
+        versions.team_id,
+        versions.window_start_at,
+        versions.window_end_at
+    from {{ ref('stg_clickup_extras__time_entry_scans_history') }} as versions
+    where {{ is_new }}
 
 ),
 
@@ -80,17 +91,15 @@ changed as (
 
     select time_entries.*
     from time_entries
-    cross join watermark
     where
-        time_entries.loaded_at > watermark.loaded_at
+        time_entries.time_entry_id in (select new_entry_ids.time_entry_id from new_entry_ids)
+        -- the history, so that a member's deletion (gone from the current view) counts too
         or exists (
-            -- the history, so that a member's deletion (gone from the current view) counts too
             select 1 as is_new_member
-            from member_versions
+            from new_members
             where
-                member_versions.team_id = time_entries.team_id
-                and member_versions.user_id = time_entries.user_id
-                and member_versions.loaded_at > watermark.loaded_at
+                new_members.team_id = time_entries.team_id
+                and new_members.user_id = time_entries.user_id
         )
         or exists (
             select 1 as is_rescanned
@@ -148,7 +157,8 @@ final as (
         kept.tags,
         kept.entry_source as source,
         kept.extracted_at,
-        kept.loaded_at
+        kept.loaded_at,
+        {{ horizon.xmin }}::bigint as built_horizon_xid
     from kept
     left join members
         on kept.team_id = members.team_id

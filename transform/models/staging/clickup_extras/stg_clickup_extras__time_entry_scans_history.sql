@@ -2,13 +2,19 @@ with
 
 source as (
 
-    select * from {{ source('clickup_extras', 'time_entry_scans') }}
+    -- xmin: the writing transaction, for the build horizons (macros/build_horizon.sql)
+    select
+        *,
+        xmin as extras_xmin
+    from {{ source('clickup_extras', 'time_entry_scans') }}
 
 ),
 
 renamed as (
 
-    select {{ clickup_extras.stg_clickup_extras__time_entry_scans_columns() }}
+    select
+        {{ clickup_extras.stg_clickup_extras__time_entry_scans_columns() }},
+        extras_xmin
     from source
 
 )
