@@ -6,9 +6,11 @@ deletes tasks (each fires a signed taskDeleted) and a List (whose tasks fire not
 incremental run must then drop the webhook-reported tasks from dim_tasks, both sides of their
 relationships, their sessions, their custom-field values and their snapshots from the deletion
 day on, keep their status history, keep the List's tasks (an incremental run proves nothing),
-and build every incremental model as a full refresh would. Then more changes and a deletion no
-webhook reports, and the weekly reconciliation job (`meltano run clickup-reconcile`): it must
-add nothing wrong and remove exactly the deleted tasks.
+and build every incremental model as a full refresh would. Then a late load (time logged for a
+day weeks back: missed by the 30-minute job's 3-day scan, landed by the daily job, incremental =
+full refresh again), more changes and a deletion no webhook reports, and the weekly
+reconciliation job (`meltano run clickup-reconcile`): it must add nothing wrong and remove
+exactly the deleted tasks.
 """
 
 from __future__ import annotations
@@ -177,6 +179,29 @@ def test_deleted_tasks_leave_the_current_marts_and_the_reconciliation_removes_ex
     assert rows.get("fct_daily_task_snapshots", 0) > 0
     assert not mismatches, "\n".join(mismatches)
 
+    # a late load: time logged today for a day 20-40 days back. The 30-minute job's 3-day scan
+    # misses it; the daily time-entries job (the default 60-day scan, incremental dbt) lands it
+    [late_entry] = [
+        change["time_entry_id"]
+        for change in sandbox.mutate(1, seed=43, kinds=["add_past_time_entry"])["applied"]
+    ]
+    quick = run_pipeline(
+        {**environment, "TAP_CLICKUP_EXTENDED_TIME_ENTRIES_LOOKBACK_DAYS": "3"},
+        stream_output=False,
+    )
+    assert quick.returncode == 0, quick.output[-6000:]
+    entries_sql = "select time_entry_id from clickup_analytics.fct_time_entries"
+    assert late_entry not in ids(database_url, entries_sql)
+    daily = run_pipeline(environment, steps=["clickup-time-entries"], stream_output=False)
+    assert daily.returncode == 0, daily.output[-6000:]
+    assert late_entry in ids(database_url, entries_sql)
+    late_path = tmp_path / "parity-late"
+    late_path.mkdir()
+    mismatches, _rows = incremental_mismatches(
+        environment, database_url, late_path, full_schema="fullref_late"
+    )
+    assert not mismatches, "\n".join(mismatches)
+
     # more changes, and a deletion no webhook reports; then the weekly reconciliation job
     sandbox.mutate(3, seed=41, kinds=["set_custom_field", "add_time_entry", "move_task"])
     unreported = deleted_by(sandbox.mutate(1, seed=42, kinds=["delete_task"]))
@@ -200,6 +225,10 @@ def test_deleted_tasks_leave_the_current_marts_and_the_reconciliation_removes_ex
     assert latest_deleted == all_deleted
     gone = current_marts(database_url, all_deleted)
     assert gone == {mart: set() for mart in gone}, gone
+    # nothing wrong added: the late entry stays, every time entry is the sandbox's
+    live_entries = {entry["id"] for entry in final["time_entries"]}
+    assert late_entry in live_entries
+    assert ids(database_url, entries_sql) <= live_entries
     assert ids(
         database_url,
         "select task_id from clickup_analytics.fct_task_status_history where task_id = any(%s)",

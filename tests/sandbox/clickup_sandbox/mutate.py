@@ -34,6 +34,7 @@ COMMENT_KINDS = ("resolve_comment", "reassign_comment", "delete_comment")
 #: Kinds applied only when a request names them, so that the changes of a seeded request without
 #: ``kinds`` (the demo's, other tests') stay what they were before these kinds existed.
 OPT_IN_KINDS = (
+    "add_past_time_entry",
     "change_status",
     "add_dependency",
     "remove_dependency",
@@ -159,7 +160,8 @@ class Mutator:
         self._touch(task)
         return {"task_id": task.id, "field_id": field_id}
 
-    def add_time_entry(self) -> dict[str, Any] | None:
+    def add_time_entry(self, days_back: int = 0) -> dict[str, Any] | None:
+        """A finished entry logged now, started up to an hour ago (or ``days_back`` days ago)."""
         state, rng = self.state, self.rng
         task = self._pick(self._live_tasks())
         if task is None:
@@ -167,7 +169,7 @@ class Mutator:
         workers = [m for m in state.workspaces[task.team_id].members if m.role != 4]
         now = self.clock()
         length = rng.randint(10, 120) * MINUTE
-        start = now - length - rng.randint(1, 60) * MINUTE
+        start = now - length - rng.randint(1, 60) * MINUTE - days_back * 24 * 60 * MINUTE
         entry = TimeEntry(
             id=str(max((int(i) for i in state.time_entries), default=0) + 7_919),
             team_id=task.team_id,
@@ -186,6 +188,11 @@ class Mutator:
         state.time_entries[entry.id] = entry
         self._touch(task)
         return {"time_entry_id": entry.id, "task_id": task.id}
+
+    def add_past_time_entry(self) -> dict[str, Any] | None:
+        """Time logged today for a day 20-40 days back (ClickUp's "add time" takes any date):
+        only a scan whose window reaches that day finds it."""
+        return self.add_time_entry(days_back=self.rng.randint(20, 40))
 
     def edit_time_entry(self) -> dict[str, Any] | None:
         rng = self.rng
