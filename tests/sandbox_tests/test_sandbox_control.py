@@ -22,6 +22,9 @@ from tests.sandbox_tests.schemas import validate
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
 
+DAY_MS = 86_400_000
+
+
 def test_rate_limit_headers_and_429() -> None:
     server = start(rate_limit=5, rate_window_seconds=2)
     try:
@@ -258,6 +261,30 @@ def test_remove_member_keeps_entries_and_refuses_the_assignee(fresh: Api) -> Non
     assert len(kept) == removed["time_entries"]
     # tasks that still name the user are served (the user resolves from former members)
     assert fresh.ok(f"/team/{team}/task")["tasks"]
+
+
+def test_past_time_entry_is_found_only_by_a_scan_reaching_its_day(fresh: Api) -> None:
+    """`add_past_time_entry` (opt-in): time logged now for a day 20-40 days back; a 3-day scan
+    (start_date = 3 days ago) does not return it, a 60-day scan does."""
+    [added] = fresh.control(
+        "POST", "/mutate", {"count": 1, "seed": 5, "kinds": ["add_past_time_entry"]}
+    )["applied"]
+    export = fresh.control("GET", "/export")
+    [entry] = [e for e in export["time_entries"] if e["id"] == added["time_entry_id"]]
+    now_ms = int(time.time() * 1000)
+    assert 20 * DAY_MS <= now_ms - entry["start_ms"] <= 41 * DAY_MS
+    team = entry["team_id"]
+
+    def scanned(days: int) -> set[str]:
+        params = {
+            "start_date": str(now_ms - days * DAY_MS),
+            "end_date": str(now_ms),
+            "assignee": str(entry["user_id"]),  # else only the token owner's entries
+        }
+        return {e["id"] for e in fresh.ok(f"/team/{team}/time_entries", params)["data"]}
+
+    assert entry["id"] not in scanned(3)
+    assert entry["id"] in scanned(60)
 
 
 def _all_comments(api: Api, task_id: str) -> list[dict[str, Any]]:
