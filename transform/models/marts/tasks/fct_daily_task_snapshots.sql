@@ -23,7 +23,10 @@
 {%- set lookback_days = var('daily_task_snapshots_lookback_days', 3) | int %}
 {%- set horizon = clickup_extras.build_horizon() %}
 {%- set previous = clickup_extras.stored_build_horizon(this) if is_incremental() else none %}
-{%- set by_loaded_at = is_incremental() and previous is none %}
+{%- set is_new_version = clickup_extras.written_within_horizon('versions.extras_xmin', horizon, previous) %}
+{%- if is_incremental() and previous is none %}
+    {%- set is_new_version = 'versions.loaded_at > previous_build.last_loaded_at' %}
+{%- endif %}
 with
 
 versions as (
@@ -68,12 +71,7 @@ changed_tasks as (
         min(versions.effective_date) as rebuild_from_date
     from versions
     cross join previous_build
-    where
-        {%- if by_loaded_at %}
-        versions.loaded_at > previous_build.last_loaded_at
-        {%- else %}
-        {{ clickup_extras.written_within_horizon('versions.extras_xmin', horizon, previous) }}
-        {%- endif %}
+    where {{ is_new_version }}
     group by versions.task_id
 
 ),
