@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -121,6 +121,15 @@ def test_marts_equal_ground_truth_after_changes_and_incremental_run(
         "close_task",
         *OPT_IN_KINDS,
     } <= set(kinds), kinds
+    # and a deletion inside the scanned window (the seeded ones may all fall before it)
+    starts = {entry["id"]: entry["start_ms"] for entry in exports[0]["time_entries"]}
+    recent_ms = (datetime.now(UTC) - timedelta(days=50)).timestamp() * 1000
+    for seed in range(100, 200):
+        [deleted] = sandbox.mutate(1, seed=seed, kinds=["delete_time_entry"])["applied"]
+        if starts.get(deleted["time_entry_id"], 0) >= recent_ms:
+            break
+    else:
+        raise AssertionError("no seeded deletion of an entry of the last 50 days")
 
     since = datetime.now(UTC)
     incremental = run_pipeline(marts_env, stream_output=False)
