@@ -68,19 +68,21 @@ def _log(message: str) -> None:
 
 def create_landing_tables(url: str, work: Path) -> None:
     """Let target-extras create its tables: SCHEMA messages and a few real records."""
-    from tap_clickup_extended.streams.task_streams import CustomFieldsStream
+    from tap_clickup_extended.streams.task_streams import CustomFieldsStream, TasksStream
 
     lines = [value_schema_message()]
     templates = list(value_records(200))
     lines += templates
-    lines.append(
+    # tasks: no records, but the table (int_tasks_deleted, upstream of the daily values, reads it)
+    lines += [
         {
             "type": "SCHEMA",
-            "stream": CustomFieldsStream.name,
-            "schema": CustomFieldsStream.schema,
-            "key_properties": list(CustomFieldsStream.primary_keys),
+            "stream": stream.name,
+            "schema": stream.schema,
+            "key_properties": list(stream.primary_keys),
         }
-    )
+        for stream in (CustomFieldsStream, TasksStream)
+    ]
     seen: dict[str, dict[str, t.Any]] = {}
     for message in templates:
         record = message["record"]
