@@ -131,6 +131,37 @@ def version_rows_sql(columns: list[str], source: str, overrides: dict[str, str])
     return ", ".join(overrides.get(c, f'{source}."{c}"') for c in columns)
 
 
+#: The bookkeeping of a version appended now: extracted and loaded now, a record hash of its own.
+APPENDED_NOW = {
+    "_extras_extracted_at": "now()",
+    "_extras_loaded_at": "now()",
+    "_extras_record_hash": "md5(latest._extras_record_hash || clock_timestamp()::text)",
+}
+
+
+def append_landing_versions(
+    connection: psycopg.Connection,
+    table: str,
+    overrides: dict[str, str],
+    pick: str,
+    params: t.Sequence[t.Any] = (),
+) -> None:
+    """Append to `table` a new version of the keys `pick` selects (an SQL tail over their current
+    version, alias `latest`), copied from it with `overrides` (column -> SQL expression) applied,
+    as target-extras appends them. In the connection's transaction."""
+    columns = landing_columns(connection, table)
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    connection.execute(
+        f"""
+        insert into "{SCHEMA}".{table} ({quoted})
+        select {version_rows_sql(columns, "latest", overrides)}
+        from "{SCHEMA}".{table}__current as latest
+        {pick}
+        """,
+        params,
+    )
+
+
 def synthesise_history(url: str, rows: int) -> int:
     """Replace the landing history with `rows` synthetic versions (VERSIONS per pair)."""
     pairs = max(rows // VERSIONS, FIELDS_PER_TASK)
@@ -194,21 +225,10 @@ def synthesise_history(url: str, rows: int) -> int:
 def append_versions(
     url: str, overrides: dict[str, str], pick: str, params: t.Sequence[t.Any] = ()
 ) -> None:
-    """Append a new version of the pairs `pick` selects (an SQL tail over their current version,
-    alias `latest`), copied from it with `overrides` (column -> SQL expression) applied."""
+    """Append a new version of the custom-field value pairs `pick` selects, committed at once
+    (append_landing_versions)."""
     with psycopg.connect(url, autocommit=True) as connection:
-        columns = landing_columns(connection, "task_custom_field_values")
-        select_list = version_rows_sql(columns, "latest", overrides)
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        connection.execute(
-            f"""
-            insert into "{SCHEMA}".task_custom_field_values ({quoted})
-            select {select_list}
-            from "{SCHEMA}".task_custom_field_values__current as latest
-            {pick}
-            """,
-            params,
-        )
+        append_landing_versions(connection, "task_custom_field_values", overrides, pick, params)
 
 
 def _change(url: str, history_rows: int, run: int = 1) -> int:

@@ -27,14 +27,14 @@ import psycopg
 from target_extras.webhooks.tables import ensure_deliveries
 
 from tests.bench.dbt_incremental import (
+    APPENDED_NOW,
     MODELS,
     SCHEMA,
+    append_landing_versions,
     create_landing_tables,
     dbt_build_command,
     dbt_environment,
-    landing_columns,
     synthesise_history,
-    version_rows_sql,
 )
 from tests.e2e.incremental_parity import compared_columns
 
@@ -86,22 +86,11 @@ def insert_version(
 ) -> None:
     """A new landing version of `pair` (copied from its current one), observed at `observed`
     (SQL), in the connection's transaction."""
-    columns = landing_columns(connection, "task_custom_field_values")
-    overrides = {
-        "value_text": f"'{value}'",
-        "task_date_updated": observed,
-        "_extras_extracted_at": "now()",
-        "_extras_loaded_at": "now()",
-        "_extras_record_hash": "md5(latest._extras_record_hash || clock_timestamp()::text)",
-    }
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    connection.execute(
-        f"""
-        insert into "{SCHEMA}".task_custom_field_values ({quoted})
-        select {version_rows_sql(columns, "latest", overrides)}
-        from "{SCHEMA}".task_custom_field_values__current as latest
-        where latest.task_id = %s and latest.field_id = %s
-        """,
+    append_landing_versions(
+        connection,
+        "task_custom_field_values",
+        {**APPENDED_NOW, "value_text": f"'{value}'", "task_date_updated": observed},
+        "where latest.task_id = %s and latest.field_id = %s",
         (pair[0], pair[1]),
     )
 

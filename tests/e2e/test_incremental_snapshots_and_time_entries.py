@@ -20,7 +20,7 @@ import psycopg
 import pytest
 
 from orchestrate.pipeline import run_pipeline
-from tests.bench.dbt_incremental import landing_columns, version_rows_sql
+from tests.bench.dbt_incremental import APPENDED_NOW, append_landing_versions
 from tests.e2e.incremental_parity import incremental_mismatches
 from tests.e2e.marts_ground_truth import rows
 from tests.e2e.marts_scenario import dbt
@@ -34,24 +34,10 @@ MODELS = ("fct_daily_task_snapshots", "fct_time_entries")
 def append_version(
     connection: psycopg.Connection, table: str, key: str, overrides: dict[str, str]
 ) -> None:
-    """A new landing version copied from the current one of `key` in `table` (or, for a new
-    key, from any current row), with `overrides` (SQL), in the connection's transaction."""
-    columns = landing_columns(connection, table)
-    values = {
-        "_extras_extracted_at": "now()",
-        "_extras_loaded_at": "now()",
-        "_extras_record_hash": "md5(latest._extras_record_hash || clock_timestamp()::text)",
-        **overrides,
-    }
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    connection.execute(
-        f"""
-        insert into clickup_extras.{table} ({quoted})
-        select {version_rows_sql(columns, "latest", values)}
-        from clickup_extras.{table}__current as latest
-        where latest.id = %s
-        """,
-        (key,),
+    """A new landing version copied from the current one of `key` in `table`, with `overrides`
+    (SQL), in the connection's transaction."""
+    append_landing_versions(
+        connection, table, {**APPENDED_NOW, **overrides}, "where latest.id = %s", (key,)
     )
 
 
