@@ -174,7 +174,8 @@ class TasksStream(ClickUpStream):
         ACTIVATE_VERSION: the target marks the workspace's tasks missing from it deleted
         (target-extras ``version_deletes.py``, scoped to the workspaces the run read).
         """
-        partitions = self.partitions or []
+        # the partitions this run walked (none yet before it: asking for them would call the API)
+        partitions = self._partitions or []
         starts = self._walk_starts
         return bool(partitions) and all(starts.get(_partition_key(p)) == 0 for p in partitions)
 
