@@ -6,7 +6,7 @@ source as (
     select
         *,
         xmin as extras_xmin
-    from {{ source('clickup_extras', 'tasks') }}
+    from {{ clickup_extras.table_with_system_columns(source('clickup_extras', 'tasks')) }}
 
 ),
 

@@ -15,7 +15,7 @@ source as (
     select
         *,
         xmin as delivery_xmin
-    from {{ deliveries }}
+    from {{ existing if existing is not none else deliveries }}
     {%- else %}
     -- the receiver's column names, `event` included
     select
