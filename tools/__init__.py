@@ -1,1 +1,4 @@
-"""Developer tools of the repository (not shipped in any package)."""
+"""Developer tools of the repository (not shipped in any package).
+
+Imported by: the Makefile (`make new-stream`) and `tests/streams/`. Nothing shipped imports it.
+"""

@@ -12,4 +12,7 @@ Airbyte counts as mid-sync when any of these holds (``probes.py``, ``api.py``):
 ``python -m orchestrate.airbyte_guard wait`` (Meltano: ``airbyte-guard:wait``) and
 :func:`orchestrate.airbyte_guard.wait.wait_until_idle` (Airflow, Python) share the settings in
 ``settings.py``.
+
+Imported by: `meltano.yml`'s `airbyte-guard` utility, the Airflow DAGs and
+`tests/orchestrate/`. It imports only the standard library and psycopg.
 """

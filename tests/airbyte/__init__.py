@@ -1,1 +1,4 @@
-"""Tests of the Airbyte side-by-side tooling (orchestrate/airbyte) and the completeness measure."""
+"""Tests of the Airbyte side-by-side tooling (orchestrate/airbyte) and the completeness measure.
+
+Imported by: pytest only.
+"""

@@ -1,1 +1,4 @@
-"""Crash and resume tests: no STATE covers a record whose children are not out, no run loses rows."""
+"""Crash and resume tests: no STATE covers a record whose children are not out, no run loses rows.
+
+Imported by: pytest only.
+"""

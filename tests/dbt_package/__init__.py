@@ -1,1 +1,4 @@
-"""Tests of transform/ installed as a dbt package into an analyst's own dbt project."""
+"""Tests of transform/ installed as a dbt package into an analyst's own dbt project.
+
+Imported by: pytest only.
+"""

@@ -1,0 +1,4 @@
+"""Tests of `orchestrate/`: schedules, workspaces, run locks, the Airbyte guard, Airflow DAGs.
+
+Imported by: pytest only.
+"""

@@ -1,1 +1,4 @@
-"""Tests of the ClickUp sandbox (tests/sandbox)."""
+"""Tests of the ClickUp sandbox (tests/sandbox).
+
+Imported by: pytest only.
+"""

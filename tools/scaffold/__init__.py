@@ -6,4 +6,6 @@ paths): the tap module (discovered by the tap, no registration), a sandbox endpo
 (discovered by the sandbox, data generated from the seed, shaped like ClickUp's OpenAPI example
 when ``vendor/clickup-openapi/`` describes the path), and the dbt source tables, column
 macro, staging models and their YAML. See CONTRIBUTING.md.
+
+Imported by: `python -m tools.scaffold` and `tests/streams/test_scaffold_goals.py`.
 """

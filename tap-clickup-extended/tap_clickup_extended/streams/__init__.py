@@ -4,6 +4,10 @@ The curated streams are listed in ``tap.STREAM_TYPES``. Any other ``*_streams.py
 this package is discovered: every ``ClickUpStream`` subclass it defines with a ``name`` becomes
 a stream, after the curated ones and after its parent (``make new-stream`` writes such modules,
 so adding a stream edits no existing file).
+
+Imported by: `tap.py` (discovery) and the tests. A stream module imports the tap's library
+modules (`client`, `schema`, `conversions`, `pagination`, `errors`, `decoding`) and other stream
+modules' classes only as parents.
 """
 
 from __future__ import annotations

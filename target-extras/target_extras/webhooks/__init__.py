@@ -5,4 +5,7 @@ Modules: ``settings`` (configuration), ``signing`` (HMAC keys and verification),
 database access), ``secret_store`` (webhook secrets kept in PostgreSQL), ``app`` (the HTTP
 application), ``access_log`` (one JSON line per request), ``server`` (uvicorn on a bound socket),
 ``clickup_api`` (the ClickUp webhook endpoints), ``manage`` (register/list/delete), ``cli``.
+
+Imported by: its CLI (`target-extras-webhooks`), `orchestrate/` and the tests. It imports
+`target_extras`' errors and Airbyte guard, nothing of the tap.
 """

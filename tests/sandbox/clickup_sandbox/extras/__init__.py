@@ -6,6 +6,8 @@ records (every workspace, or every space), and ``make_record``, which builds the
 of record ``index`` of an owner. The records are generated once per sandbox, deterministically
 from the seed (their own random stream, so adding an endpoint changes no other data), kept in
 ``State.extras[name]`` and exported under ``name`` by ``GET /_sandbox/export``.
+
+Imported by: the sandbox's `state` and `handlers` (discovery) and the scaffold's tests.
 """
 
 from __future__ import annotations
