@@ -10,7 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 INSTALL_STAMP := $(VENV)/.installed
 INSTALL_INPUTS := requirements-dev.txt meltano.yml tap-clickup-extended/pyproject.toml \
-	target-extras/pyproject.toml tests/sandbox/pyproject.toml
+	target-extras/pyproject.toml clickup-sandbox/pyproject.toml
 
 .PHONY: help install demo run test test-fast lint dist format psql db-start db-stop clean webhooks bench bench-publish \
 	new-stream airflow
@@ -66,20 +66,21 @@ dist: install
 	rm -rf dist
 	$(BIN)/python -m build --outdir dist tap-clickup-extended
 	$(BIN)/python -m build --outdir dist target-extras
+	$(BIN)/python -m build --outdir dist clickup-sandbox
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The benchmarks (tests/bench/, bench/README.md): every section at BENCH_SIZE (small | medium |
+# The benchmarks (bench/, bench/README.md): every section at BENCH_SIZE (small | medium |
 # large; default medium, under 10 minutes), or only BENCH_SECTIONS (comma list). Prints tables,
 # writes bench/results/latest.json (schema: bench/results.schema.json) and latest.png; exits 1
 # when a section is missing or fails. bench-publish: a medium run into the README.
 bench: install
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m bench
 
 bench-publish: install
-	$(BIN)/python -m tests.bench --size medium --publish
+	$(BIN)/python -m bench --size medium --publish
 
 # Airflow is not part of `make install` (it is large): installed here on first use.
 airflow: install

@@ -7,10 +7,10 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from bench import airbyte_extraction, report_schema
+from bench.completeness import expected_field_values
+from bench.sizes import Workspace
 from orchestrate.sandbox_runner import running_sandbox
-from tests.bench import airbyte_extraction, report_schema
-from tests.bench.completeness import expected_field_values
-from tests.bench.sizes import Workspace
 from tests.e2e.conftest import database_url, postgres_server_url  # noqa: F401 (fixtures)
 
 

@@ -1,10 +1,10 @@
-"""`tests.bench.completeness`: found vs expected per category, typed values, on a hand-made export."""
+"""`bench.completeness`: found vs expected per category, typed values, on a hand-made export."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.bench.completeness import (
+from bench.completeness import (
     CATEGORIES,
     Found,
     add_raw_values,

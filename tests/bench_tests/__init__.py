@@ -1,4 +1,4 @@
-"""Tests of the benchmark runner (`tests/bench/`): sections, report schema, tables.
+"""Tests of the benchmark runner (`bench/`): sections, report schema, tables.
 
 Imported by: pytest only.
 """

@@ -1,6 +1,6 @@
 """The benchmark runner: sections that pass, fail, return bad JSON or are missing; outputs.
 
-Real section modules are written into a temporary folder added to ``tests.bench``'s package
+Real section modules are written into a temporary folder added to ``bench``'s package
 path, so the runner imports and runs them as it would the real ones (which need minutes).
 """
 
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-import tests.bench
-from tests.bench import __main__ as runner
-from tests.bench import readme, report_schema, sections
-from tests.bench.report_table import report_markdown, report_text
-from tests.bench.sections import SECTIONS, SectionError, select
+import bench
+from bench import __main__ as runner
+from bench import readme, report_schema, sections
+from bench.report_table import report_markdown, report_text
+from bench.sections import SECTIONS, SectionError, select
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,7 +50,7 @@ def fake_sections(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     for name, body in {"fake_ok": GOOD, "fake_broken": BROKEN, "fake_bad": BAD_SHAPE}.items():
         (folder / f"{name}.py").write_text(body)
-    monkeypatch.setattr(tests.bench, "__path__", [*tests.bench.__path__, str(folder)])
+    monkeypatch.setattr(bench, "__path__", [*bench.__path__, str(folder)])
     return folder
 
 
@@ -70,7 +70,7 @@ def test_a_failing_or_missing_section_is_recorded_and_the_run_goes_on(
     assert by_module["fake_missing"] == {
         "module": "fake_missing",
         "status": "missing",
-        "error": "section module tests/bench/fake_missing.py not found",
+        "error": "section module bench/fake_missing.py not found",
         "wall_time_s": by_module["fake_missing"]["wall_time_s"],
     }
     assert by_module["fake_bad"]["status"] == "failed"
@@ -86,7 +86,7 @@ def test_a_failing_or_missing_section_is_recorded_and_the_run_goes_on(
     assert len(list((tmp_path / "results" / "history").glob("small-*.json"))) == 1
 
     text = report_text(report)
-    assert "== fake_missing: MISSING: section module tests/bench/fake_missing.py not found" in text
+    assert "== fake_missing: MISSING: section module bench/fake_missing.py not found" in text
     assert "9 / 10 (90 %)" in text
     assert "== small run: 1 ok, 2 failed, 1 missing" in text
 
@@ -151,7 +151,7 @@ def test_select_keeps_run_order_and_names_unknown_sections() -> None:
 )
 def test_bad_settings_stop_at_once_with_one_line(env: dict[str, str], message: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tests.bench"], cwd=REPO_ROOT, capture_output=True, text=True,
+        [sys.executable, "-m", "bench"], cwd=REPO_ROOT, capture_output=True, text=True,
         env={"PATH": "/usr/bin:/bin", **env}, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 2
@@ -199,7 +199,7 @@ def test_a_failed_system_is_a_measured_outcome_with_its_notes(
     folder = tmp_path / "sections"
     folder.mkdir()
     (folder / "fake_gave_up.py").write_text(FAILED_SYSTEM)
-    monkeypatch.setattr(tests.bench, "__path__", [*tests.bench.__path__, str(folder)])
+    monkeypatch.setattr(bench, "__path__", [*bench.__path__, str(folder)])
 
     report = runner.run_all("small", ["fake_gave_up"])
 

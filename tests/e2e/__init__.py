@@ -2,5 +2,5 @@
 ground truth (`ground_truth.py`, `marts_ground_truth.py`, `lookback_truth.py`), and the
 incremental = full refresh check (`incremental_parity.py`).
 
-Imported by: pytest, and `tests/chaos/` and `tests/bench/` for the ground-truth helpers.
+Imported by: pytest, and `tests/chaos/` and `bench/` for the ground-truth helpers.
 """

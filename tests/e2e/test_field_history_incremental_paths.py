@@ -1,6 +1,6 @@
 """Both incremental paths of fct_custom_field_changes, and the daily history built on them.
 
-The landing history is synthesised the way target-extras appends it (tests.bench.dbt_incremental):
+The landing history is synthesised the way target-extras appends it (bench.dbt_incremental):
 pairs of 10 versions each. Between builds, new versions are appended that take each path:
 - appended pairs: a changed value, an unchanged one (a new hash only), a removal, a return;
 - recomputed pairs: a version observed before the stored current change (out of order).
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.bench.dbt_incremental import (
+from bench.dbt_incremental import (
     MODELS,
     SCHEMA,
     append_versions,

@@ -1,6 +1,6 @@
 """Late and out-of-order arrivals: the field-history marts stay equal to a full refresh.
 
-The landing history is synthesised as target-extras appends it (tests.bench.dbt_incremental),
+The landing history is synthesised as target-extras appends it (bench.dbt_incremental),
 the webhook deliveries table is the receiver's own (target_extras.webhooks.tables); rows are
 written with plain SQL, as the target and the receiver write them, on real PostgreSQL.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import psycopg
 from target_extras.webhooks.tables import ensure_deliveries
 
-from tests.bench.dbt_incremental import (
+from bench.dbt_incremental import (
     APPENDED_NOW,
     MODELS,
     SCHEMA,

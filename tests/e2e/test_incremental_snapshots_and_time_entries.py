@@ -19,8 +19,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from bench.dbt_incremental import APPENDED_NOW, append_landing_versions
 from orchestrate.pipeline import run_pipeline
-from tests.bench.dbt_incremental import APPENDED_NOW, append_landing_versions
 from tests.e2e.incremental_parity import incremental_mismatches
 from tests.e2e.marts_ground_truth import rows
 from tests.e2e.marts_scenario import dbt

@@ -1,4 +1,4 @@
-"""Tests of the ClickUp sandbox (tests/sandbox).
+"""Tests of the ClickUp sandbox (clickup-sandbox).
 
 Imported by: pytest only.
 """

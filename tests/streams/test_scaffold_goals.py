@@ -47,7 +47,7 @@ def _environment(copy: Path) -> dict[str, str]:
     paths = [
         copy / "tap-clickup-extended",
         copy / "target-extras",
-        copy / "tests" / "sandbox",
+        copy / "clickup-sandbox",
         copy,
     ]
     return {
@@ -69,7 +69,7 @@ def test_new_stream_goals_works_without_edits(copy: Path) -> None:
     assert scaffold.returncode == 0, scaffold.stderr
     for created in (
         "tap-clickup-extended/tap_clickup_extended/streams/goals_streams.py",
-        "tests/sandbox/clickup_sandbox/extras/goals.py",
+        "clickup-sandbox/clickup_sandbox/extras/goals.py",
         "transform/models/staging/clickup_extras/stg_clickup_extras__goals.sql",
     ):
         assert (copy / created).is_file(), created

@@ -34,7 +34,7 @@ from tools.scaffold.templates import SANDBOX_MODULE, TAP_MODULE
 PLACEHOLDER_SAMPLE = re.compile(r"\{\w+\}")
 ROOT = Path(__file__).resolve().parents[2]
 STREAMS = ROOT / "tap-clickup-extended" / "tap_clickup_extended" / "streams"
-SANDBOX_EXTRAS = ROOT / "tests" / "sandbox" / "clickup_sandbox" / "extras"
+SANDBOX_EXTRAS = ROOT / "clickup-sandbox" / "clickup_sandbox" / "extras"
 STAGING = ROOT / "transform" / "models" / "staging" / "clickup_extras"
 SOURCES_YML = STAGING / "_clickup_extras__sources.yml"
 MODELS_YML = STAGING / "_clickup_extras__models.yml"
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if args.name in existing_stream_names() or taken:
             raise ScaffoldError(f"a stream named {args.name!r} exists already.")
-        sys.path.insert(0, str(ROOT / "tests" / "sandbox"))
+        sys.path.insert(0, str(ROOT / "clickup-sandbox"))
         from clickup_sandbox.routes import match
 
         served = match("GET", PLACEHOLDER_SAMPLE.sub("1", args.path))
@@ -244,7 +244,7 @@ NEXT_STEPS = """
 Next steps (see CONTRIBUTING.md, "Adding a stream"):
   1. .venv/bin/python -m pytest tests/streams -k {name}     # it passes as written
   2. tap-clickup-extended/tap_clickup_extended/streams/{name}_streams.py: add typed columns
-  3. tests/sandbox/clickup_sandbox/extras/{name}.py: serve realistic records for them
+  3. clickup-sandbox/clickup_sandbox/extras/{name}.py: serve realistic records for them
   4. transform/macros/staging/clickup_extras_columns.sql and _clickup_extras__models.yml:
      cast, rename and document the new columns of stg_clickup_extras__{name}
   5. docs/data-contracts.md: describe the stream's records; then make test-fast and commit"""

@@ -21,7 +21,7 @@ figure). `incremental_speedup_ratio` = full-refresh build time / incremental bui
 dbt reports the build (run_results.json `elapsed_time`: the models' execution, not the dbt
 process's ~5 s start-up, which is the same for both and is reported as `wall_time_s` beside it).
 
-    python -m tests.bench.dbt_incremental --size small
+    python -m bench.dbt_incremental --size small
 """
 
 from __future__ import annotations
@@ -38,13 +38,13 @@ from pathlib import Path
 import psycopg
 from singer_sdk.singerlib.json import serialize_json
 
+from bench.section_cli import run_section_cli
+from bench.singer_input import records as value_records
+from bench.singer_input import schema_message as value_schema_message
 from orchestrate.database_url import libpq_environment
 from orchestrate.embedded_postgres import throwaway_database
-from tests.bench.section_cli import run_section_cli
-from tests.bench.singer_input import records as value_records
-from tests.bench.singer_input import schema_message as value_schema_message
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 TRANSFORM = REPO_ROOT / "transform"
 DBT_EXE = Path(
     os.environ.get("CLICKUP_DBT")

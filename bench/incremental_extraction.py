@@ -1,6 +1,6 @@
 """Benchmark section: incremental extraction: requests after N changed tasks vs the minimum.
 
-On one sandbox (the size's workspace, ``tests/bench/sizes.py``; each tap has a token, so a
+On one sandbox (the size's workspace, ``bench/sizes.py``; each tap has a token, so a
 budget, of its own): a full sync of our tap and of AutoIDM's tap-clickup (both keep state; their
 requests are not counted here), then the sandbox changes N tasks (renames, closes, custom-field values, reassignments, moves), one rate
 window passes, and each tap runs again from its state. Per system: requests, the minimum for
@@ -11,7 +11,7 @@ stream (no cursor), so every sync is a full one.
 
 Sizes: N = 10 (small, of 300 tasks), 20 (medium, of 2,000), 100 (large, of 10,000) changed tasks.
 
-    .venv/bin/python -m tests.bench.incremental_extraction --size small
+    .venv/bin/python -m bench.incremental_extraction --size small
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import tap_clickup, tap_extraction
+from bench.extraction import MUTATION_KINDS, Counted, log, rate_figures
+from bench.request_minimum import workspace_minimum
+from bench.section_cli import run_section_cli
+from bench.singer_run import TapRun
+from bench.sizes import Workspace, workspace
 from orchestrate.sandbox_runner import running_sandbox
-from tests.bench import tap_clickup, tap_extraction
-from tests.bench.extraction import MUTATION_KINDS, Counted, log, rate_figures
-from tests.bench.request_minimum import workspace_minimum
-from tests.bench.section_cli import run_section_cli
-from tests.bench.singer_run import TapRun
-from tests.bench.sizes import Workspace, workspace
 
 #: tap-clickup's token: a rate budget of its own beside ours.
 THEIR_TOKEN = "pk_bench_tap_clickup"

@@ -1,9 +1,9 @@
 """`make bench`: run the benchmark sections, write bench/results/latest.json and latest.png.
 
-    .venv/bin/python -m tests.bench                       # BENCH_SIZE (medium), BENCH_SECTIONS (all)
-    .venv/bin/python -m tests.bench --size small --sections tap_extraction,target_load
-    .venv/bin/python -m tests.bench --publish             # medium run -> README + bench/results/medium.*
-    .venv/bin/python -m tests.bench --render-readme       # README table from bench/results/medium.json
+    .venv/bin/python -m bench                       # BENCH_SIZE (medium), BENCH_SECTIONS (all)
+    .venv/bin/python -m bench --size small --sections tap_extraction,target_load
+    .venv/bin/python -m bench --publish             # medium run -> README + bench/results/medium.*
+    .venv/bin/python -m bench --render-readme       # README table from bench/results/medium.json
 
 Each section's ``measure(size)`` runs in turn (progress on stderr). A section that is missing
 or fails is recorded with its status and a one-line error, the others still run, and the exit
@@ -29,13 +29,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.bench import readme, report_schema
-from tests.bench.report_chart import write_chart
-from tests.bench.report_table import report_text, section_table
-from tests.bench.sections import SectionError, select
-from tests.bench.sizes import SIZES, SizeError, check_size, size_from_env
+from bench import readme, report_schema
+from bench.report_chart import write_chart
+from bench.report_table import report_text, section_table
+from bench.sections import SectionError, select
+from bench.sizes import SIZES, SizeError, check_size, size_from_env
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = REPO_ROOT / "bench" / "results"
 PUBLISHED_SIZE = "medium"
 ERROR_CHARS = 400
@@ -57,7 +57,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def run_section(module: str, size: str) -> dict[str, Any]:
-    """Import ``tests.bench.<module>`` and run its ``measure(size)``; never raises."""
+    """Import ``bench.<module>`` and run its ``measure(size)``; never raises."""
     started = time.perf_counter()
 
     def done(status: str, error: str | None, result: dict | None = None) -> dict[str, Any]:
@@ -65,13 +65,13 @@ def run_section(module: str, size: str) -> dict[str, Any]:
         entry["wall_time_s"] = round(time.perf_counter() - started, 2)
         return {**entry, **(result or {})}
 
-    name = f"tests.bench.{module}"
+    name = f"bench.{module}"
     if importlib.util.find_spec(name) is None:
-        return done("missing", f"section module tests/bench/{module}.py not found")
+        return done("missing", f"section module bench/{module}.py not found")
     try:
         measure = getattr(importlib.import_module(name), "measure", None)
         if not callable(measure):
-            return done("failed", f"tests/bench/{module}.py has no measure(size) function")
+            return done("failed", f"bench/{module}.py has no measure(size) function")
         result = measure(size)
     except KeyboardInterrupt:
         raise
@@ -158,7 +158,7 @@ def publish(report: dict[str, Any], out_dir: Path, chart: Path | None) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.bench", description=(__doc__ or "").splitlines()[0]
+        prog="python -m bench", description=(__doc__ or "").splitlines()[0]
     )
     parser.add_argument("--size", help=f"one of {', '.join(SIZES)} (default: BENCH_SIZE or medium)")
     parser.add_argument("--sections", help="comma list (default: BENCH_SECTIONS or all)")

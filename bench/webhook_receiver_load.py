@@ -1,7 +1,7 @@
 """Load benchmark of the webhook receiver: signed ClickUp-shaped deliveries at a fixed rate.
 
-    .venv/bin/python -m tests.bench.webhook_receiver_load --size small      # the section
-    .venv/bin/python -m tests.bench.webhook_receiver_load --rate 200 --seconds 10
+    .venv/bin/python -m bench.webhook_receiver_load --size small      # the section
+    .venv/bin/python -m bench.webhook_receiver_load --rate 200 --seconds 10
 
 Section sizes: 100 deliveries a second for 3 s (small), 200 a second for 10 s (medium), 200 a
 second for 30 s (large).
@@ -37,9 +37,9 @@ from typing import Any
 import aiohttp
 import psycopg
 
+from bench.report_table import section_table
+from bench.sizes import SIZES, check_size
 from orchestrate.embedded_postgres import throwaway_database
-from tests.bench.report_table import section_table
-from tests.bench.sizes import SIZES, check_size
 
 EXE = Path(sys.executable).with_name("target-extras-webhooks")
 

@@ -1,18 +1,18 @@
 """Benchmark section: our tap's full sync: requests vs the minimum, wall time at the rate limit,
 429s, and completeness against the sandbox's ground truth.
 
-Sizes (the workspace of ``tests/bench/sizes.py``, the same for every extraction section):
+Sizes (the workspace of ``bench/sizes.py``, the same for every extraction section):
 ``small`` 300 tasks, 10 members, two months, 100 requests per 2 s; ``medium`` 2,000 tasks, 25
 members, six months, 50 requests per 6 s; ``large`` 10,000 tasks, 25 members, six months,
 100 requests a minute (real time). The tap is told the same scaled budget
 (``rate_limit_per_minute``).
 
-The minimum is counted two ways (``tests/bench/request_minimum.py``): the workspace minimum that
+The minimum is counted two ways (``bench/request_minimum.py``): the workspace minimum that
 every extractor is compared with (hierarchy, task pages, time-entry windows), and the minimum
 for everything our tap reads by default (plus time in status, templates, fields of empty lists).
 
-    .venv/bin/python -m tests.bench.tap_extraction --size small       # the section, ~20 s
-    .venv/bin/python -m tests.bench.tap_extraction --shared            # the older full report:
+    .venv/bin/python -m bench.tap_extraction --size small       # the section, ~20 s
+    .venv/bin/python -m bench.tap_extraction --shared            # the older full report:
         # full, incremental after --changed tasks, and beside a second client spending half the
         # budget, at --tasks/--members/--months/--rate-limit/--window-seconds (default: large)
 
@@ -31,10 +31,9 @@ from typing import Any
 
 from clickup_sandbox.second_client import SecondClient
 
-from orchestrate.sandbox_runner import Sandbox, running_sandbox
-from tests.bench import completeness as ground_truth
-from tests.bench.completeness import Found
-from tests.bench.extraction import (
+from bench import completeness as ground_truth
+from bench.completeness import Found
+from bench.extraction import (
     MUTATION_KINDS,
     TOKEN,
     Counted,
@@ -45,9 +44,10 @@ from tests.bench.extraction import (
     rate_figures,
     start_date,
 )
-from tests.bench.request_minimum import DAY_MS, own_scope_minimum
-from tests.bench.singer_run import TapRun, run_tap
-from tests.bench.sizes import SIZES, Workspace, workspace
+from bench.request_minimum import DAY_MS, own_scope_minimum
+from bench.singer_run import TapRun, run_tap
+from bench.sizes import SIZES, Workspace, workspace
+from orchestrate.sandbox_runner import Sandbox, running_sandbox
 
 SYSTEM = "tap-clickup-extended (ours)"
 LOOKBACK_MS = 60 * DAY_MS  # the tap's default time_entries_lookback_days

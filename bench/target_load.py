@@ -7,8 +7,8 @@ target: wall time, rows a second, peak memory of its process tree, rows in the t
 
 Sizes: 10,000 records (small), 100,000 (medium), 1,000,000 (large).
 
-    .venv/bin/python -m tests.bench.target_load --size small        # the section
-    .venv/bin/python -m tests.bench.target_load --records 1000000 --replay
+    .venv/bin/python -m bench.target_load --size small        # the section
+    .venv/bin/python -m bench.target_load --records 1000000 --replay
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from pathlib import Path
 
 import psycopg
 
+from bench.process_meter import Measured, run_measured
+from bench.report_table import section_table
+from bench.singer_input import STREAM, write_input
+from bench.sizes import SIZES, check_size
 from orchestrate.embedded_postgres import throwaway_database
-from tests.bench.process_meter import Measured, run_measured
-from tests.bench.report_table import section_table
-from tests.bench.singer_input import STREAM, write_input
-from tests.bench.sizes import SIZES, check_size
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = REPO_ROOT / ".bench"
 BASELINE_SPEC = "meltanolabs-target-postgres==0.8.1"
 BASELINE_VENV = BENCH_DIR / "venvs" / "target-postgres-0.8.1"

@@ -1,6 +1,6 @@
 """The benchmark sections `make bench` runs, in order, and BENCH_SECTIONS parsing.
 
-A section is a module ``tests/bench/<name>.py`` with ``measure(size) -> dict`` (the shape is
+A section is a module ``bench/<name>.py`` with ``measure(size) -> dict`` (the shape is
 ``$defs/section_result`` in ``bench/results.schema.json``).
 """
 

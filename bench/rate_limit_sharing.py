@@ -33,7 +33,7 @@ Sizes: ``small`` one run of each, 1 spurious 429, 100 tasks (under a minute, the
 run); ``medium`` three runs, 10 spurious 429s, 2,000 tasks (about 5 minutes); ``large`` five
 runs, 30 spurious 429s (the issue's figure), 2,000 tasks.
 
-    .venv/bin/python -m tests.bench.rate_limit_sharing --size small
+    .venv/bin/python -m bench.rate_limit_sharing --size small
 """
 
 from __future__ import annotations
@@ -48,9 +48,9 @@ from typing import Any
 from clickup_sandbox.budget_floor import budget_floor, spending_times
 from clickup_sandbox.second_client import SecondClient
 
+from bench.section_cli import run_section_cli
+from bench.singer_run import TapRun, run_tap
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox, running_sandbox
-from tests.bench.section_cli import run_section_cli
-from tests.bench.singer_run import TapRun, run_tap
 
 LIMIT, WINDOW_S = 100, 5.0
 OTHER_PER_WINDOW, OTHER_SECONDS = 95, 8.0

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
+from bench.request_minimum import workspace_minimum
+from bench.sizes import Workspace
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox
-from tests.bench.request_minimum import workspace_minimum
-from tests.bench.sizes import Workspace
 
 TOKEN = SANDBOX_TOKEN
 #: Tasks changed between the full and the incremental run (the sandbox's realistic mutations).
@@ -98,6 +98,6 @@ def rate_figures(counts: Counted[Any], minimum: int, ws: Workspace) -> dict[str,
 
 def print_section(report: dict[str, Any]) -> None:
     """A short table of a section's results on stderr (standalone runs)."""
-    from tests.bench.report_table import section_table
+    from bench.report_table import section_table
 
     log(section_table(report))

@@ -14,9 +14,9 @@ Measured as for ours (``tap_extraction``): requests (the sandbox's counts), the 
 minimum, wall time vs requests ÷ rate, 429s, completeness against ``/_sandbox/export``. Custom-
 field values count as typed only when the raw value it passes through already equals the
 canonical value in value and JSON type (text and labels do; drop-down indexes, numbers and
-dates as strings, user objects do not). Sizes: the workspaces of ``tests/bench/sizes.py``.
+dates as strings, user objects do not). Sizes: the workspaces of ``bench/sizes.py``.
 
-    .venv/bin/python -m tests.bench.tap_clickup --size small
+    .venv/bin/python -m bench.tap_clickup --size small
 """
 
 from __future__ import annotations
@@ -28,10 +28,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from orchestrate.sandbox_runner import Sandbox, running_sandbox
-from tests.bench import completeness as ground_truth
-from tests.bench.completeness import Found
-from tests.bench.extraction import (
+from bench import completeness as ground_truth
+from bench.completeness import Found
+from bench.extraction import (
     TOKEN,
     Counted,
     counted,
@@ -40,10 +39,11 @@ from tests.bench.extraction import (
     rate_figures,
     start_ms,
 )
-from tests.bench.peer_venv import ensure_venv
-from tests.bench.section_cli import run_section_cli
-from tests.bench.singer_run import TapRun, run_tap
-from tests.bench.sizes import Workspace, workspace
+from bench.peer_venv import ensure_venv
+from bench.section_cli import run_section_cli
+from bench.singer_run import TapRun, run_tap
+from bench.sizes import Workspace, workspace
+from orchestrate.sandbox_runner import Sandbox, running_sandbox
 
 SPEC = "tap-clickup==0.0.23"
 #: Its dependency ``fs`` imports ``pkg_resources``, which setuptools 81 dropped and uv's

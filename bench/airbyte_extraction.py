@@ -5,10 +5,10 @@ Runs the connector's own manifest (airbyte-source-clickup-api 0.2.0, only its ba
 the sandbox), every stream selected as an Airbyte user would, from its own virtualenv
 (`.airbyte/venv`, installed before the measured run) into a scratch schema of PostgreSQL
 (`DATABASE_URL`, else a throwaway embedded server). Sizes: the workspaces of
-`tests/bench/sizes.py`, the same for every extraction section (small: 300 tasks at 100 requests
+`bench/sizes.py`, the same for every extraction section (small: 300 tasks at 100 requests
 per 2 s; medium: 2,000 tasks at 50 per 6 s; large: 10,000 tasks at ClickUp's 100 a minute).
 
-Figures as for the Singer taps (`tests/bench/extraction.py`, `tests/bench/completeness.py`):
+Figures as for the Singer taps (`bench/extraction.py`, `bench/completeness.py`):
 requests (the sandbox's counts) vs the workspace minimum, wall time vs requests ÷ rate, 429s,
 completeness. Its own besides: `not_found_count` (requests answered 404: streams the sandbox
 does not serve), `process_time_s` (the PyAirbyte process, start-up included) and
@@ -23,7 +23,7 @@ then this system's measured outcome, not a crash of the section: its result has
 `"status": "failed"`, a one-line `error`, and the figures it reached (requests, 429s, and
 completeness of what it had written by then).
 
-    .venv/bin/python -m tests.bench.airbyte_extraction --size small
+    .venv/bin/python -m bench.airbyte_extraction --size small
 """
 
 from __future__ import annotations
@@ -37,21 +37,21 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from orchestrate.airbyte.install import CONNECTOR_VERSION, ensure_installed
-from orchestrate.airbyte.sync import AirbyteSyncError, run_airbyte_sync
-from orchestrate.embedded_postgres import throwaway_database
-from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox, running_sandbox
-from tests.bench import completeness as ground_truth
-from tests.bench.completeness import Found
-from tests.bench.extraction import (
+from bench import completeness as ground_truth
+from bench.completeness import Found
+from bench.extraction import (
     counted,
     full_sync_minimum,
     log,
     rate_figures,
     start_ms,
 )
-from tests.bench.section_cli import run_section_cli
-from tests.bench.sizes import Workspace, workspace
+from bench.section_cli import run_section_cli
+from bench.sizes import Workspace, workspace
+from orchestrate.airbyte.install import CONNECTOR_VERSION, ensure_installed
+from orchestrate.airbyte.sync import AirbyteSyncError, run_airbyte_sync
+from orchestrate.embedded_postgres import throwaway_database
+from orchestrate.sandbox_runner import SANDBOX_TOKEN, Sandbox, running_sandbox
 
 SECTION = "airbyte_extraction"
 SYSTEM = f"Airbyte source-clickup-api {CONNECTOR_VERSION} (PyAirbyte)"

@@ -21,7 +21,7 @@ matplotlib.use("Agg")  # files only, no display
 
 import matplotlib.pyplot as plt
 
-from tests.bench.report_table import format_number
+from bench.report_table import format_number
 
 EXTRACTION = ("tap_extraction", "tap_clickup", "airbyte_extraction")
 OURS_COLOUR, OTHER_COLOUR = "#2b7bba", "#a0a0a0"

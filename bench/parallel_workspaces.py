@@ -23,7 +23,7 @@ machine), not the rate budgets; ``medium`` runs at the real budget, where it is 
 that take the time, and is the size the acceptance bound (<= 1.2) applies to: measured 1.147
 (76.5 s alone, 87.8 s for two, 81 and 163 requests, no 429) on a 2-core machine under load 6.
 
-    .venv/bin/python -m tests.bench.parallel_workspaces --size small
+    .venv/bin/python -m bench.parallel_workspaces --size small
 """
 
 from __future__ import annotations
@@ -37,12 +37,12 @@ from typing import Any
 
 import psycopg
 
+from bench.section_cli import run_section_cli
 from orchestrate.embedded_postgres import throwaway_database
 from orchestrate.parallel_workspaces import WorkspaceRun, run_workspaces
 from orchestrate.pipeline import pipeline_environment
 from orchestrate.sandbox_runner import SANDBOX_TOKEN, running_sandbox
 from orchestrate.workspaces import Workspace
-from tests.bench.section_cli import run_section_cli
 
 SECOND_TOKEN = "pk_bench_second"
 SIZES: dict[str, dict[str, Any]] = {

@@ -1,6 +1,6 @@
 """The command line every benchmark section shares.
 
-``python -m tests.bench.<section> --size small`` runs that one section: its table on stderr (the
+``python -m bench.<section> --size small`` runs that one section: its table on stderr (the
 same table ``make bench`` prints), its JSON on stdout.
 """
 
@@ -12,8 +12,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from tests.bench.report_table import section_table
-from tests.bench.sizes import SIZES
+from bench.report_table import section_table
+from bench.sizes import SIZES
 
 
 def run_section_cli(
