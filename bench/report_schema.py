@@ -9,7 +9,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "bench" / "results.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().with_name("results.schema.json")
 
 
 @cache

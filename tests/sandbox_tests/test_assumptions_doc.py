@@ -21,7 +21,14 @@ from tests.sandbox_tests.schemas import REPO_ROOT
 
 PAGE = REPO_ROOT / "tests" / "ASSUMPTIONS.md"
 EXAMPLES_TESTS = REPO_ROOT / "tests" / "sandbox_tests" / "test_documented_examples.py"
-CODE_ROOTS = ("tap-clickup-extended/", "target-extras/", "tests/", "transform/")
+CODE_ROOTS = (
+    "tap-clickup-extended/",
+    "target-extras/",
+    "clickup-sandbox/",
+    "bench/",
+    "tests/",
+    "transform/",
+)
 CODE_REF = re.compile(r"^(?P<path>[\w./-]+\.(?:py|sql|yml))(?::(?P<name>[A-Za-z_][\w.]*))?$")
 TEST_REF = re.compile(r"^(?P<path>tests/[\w/]+\.py)::(?P<name>test_\w+)$")
 BACKTICKED = re.compile(r"`([^`]+)`")
