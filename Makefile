@@ -10,7 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 INSTALL_STAMP := $(VENV)/.installed
 INSTALL_INPUTS := requirements-dev.txt meltano.yml tap-clickup-extended/pyproject.toml \
-	target-extras/pyproject.toml clickup-sandbox/pyproject.toml
+	target-extras/pyproject.toml webhook-receiver/pyproject.toml clickup-sandbox/pyproject.toml
 
 .PHONY: help install demo run test test-fast lint dist format psql db-start db-stop clean webhooks bench bench-publish \
 	new-stream airflow
@@ -21,11 +21,11 @@ help:
 	@echo "make run       run the pipeline against ClickUp (CLICKUP_API_TOKEN) and DATABASE_URL or the embedded database"
 	@echo "make bench     the benchmarks (BENCH_SIZE=small|medium|large, BENCH_SECTIONS=a,b): bench/results/latest.*"
 	@echo "make airflow   install Airflow (once), create its database, list the DAGs built from the schedules"
-	@echo "make webhooks  the signed ClickUp webhook receiver (DATABASE_URL or the embedded database)"
+	@echo "make webhooks  the signed ClickUp webhook receiver, webhook-receiver/ (DATABASE_URL or the embedded database)"
 	@echo "make psql      open psql on the embedded database"
 	@echo "make db-stop   stop the embedded database"
 	@echo "make lint      ruff, mypy and sqlfluff (what CI and pre-commit run)"
-	@echo "make dist      build both packages' wheels into dist/"
+	@echo "make dist      build the packages' wheels and sdists into dist/"
 	@echo "make new-stream NAME=goals PATH=/team/{team_id}/goal [KEY=id RECORDS_KEY=goals PARENT=workspaces]"
 	@echo "               scaffold a stream: tap, sandbox endpoint, dbt staging (CONTRIBUTING.md)"
 
@@ -61,11 +61,12 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/python -m orchestrate.lint_sql lint
 
-# Both packages as wheels (and sdists) in dist/.
+# Every package as wheels (and sdists) in dist/.
 dist: install
 	rm -rf dist
 	$(BIN)/python -m build --outdir dist tap-clickup-extended
 	$(BIN)/python -m build --outdir dist target-extras
+	$(BIN)/python -m build --outdir dist webhook-receiver
 	$(BIN)/python -m build --outdir dist clickup-sandbox
 
 format: install
@@ -88,9 +89,10 @@ airflow: install
 	$(BIN)/meltano invoke airflow:initdb
 	$(BIN)/meltano invoke airflow dags list
 
+# The webhook receiver (webhook-receiver/, docs/webhooks.md) on WEBHOOKS_HOST:WEBHOOKS_PORT.
 webhooks: install
 	DATABASE_URL=$${DATABASE_URL:-$$($(BIN)/python -m orchestrate.embedded_postgres url)} \
-		$(BIN)/target-extras-webhooks serve --host $${WEBHOOKS_HOST:-127.0.0.1} --port $${WEBHOOKS_PORT:-8080}
+		$(BIN)/clickup-webhooks serve --host $${WEBHOOKS_HOST:-127.0.0.1} --port $${WEBHOOKS_PORT:-8080}
 
 # `PATH=...` on make's command line replaces the recipe's PATH: the recipe uses absolute paths
 # only, and hands the value to the scaffold as the API path.

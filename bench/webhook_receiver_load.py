@@ -7,7 +7,7 @@ Section sizes: 100 deliveries a second for 3 s (small), 200 a second for 10 s (m
 second for 30 s (large).
 
 Starts an embedded PostgreSQL (or uses ``DATABASE_URL``) and the receiver
-(``target-extras-webhooks serve``) as a subprocess, then sends deliveries over loopback on an
+(``clickup-webhooks serve``) as a subprocess, then sends deliveries over loopback on an
 open-loop schedule: request i is due at ``start + i / rate`` whatever happened to the earlier
 ones, and its latency counts from that due time (so a stalled receiver cannot hide queueing).
 Prints one JSON object on stdout (sent, stored, status counts, latency percentiles, achieved
@@ -41,7 +41,7 @@ from bench.report_table import section_table
 from bench.sizes import SIZES, check_size
 from orchestrate.embedded_postgres import throwaway_database
 
-EXE = Path(sys.executable).with_name("target-extras-webhooks")
+EXE = Path(sys.executable).with_name("clickup-webhooks")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -287,7 +287,7 @@ def measure(size: str) -> dict[str, Any]:
             "load_average_1m_before": summary["load_average_1m"][0],
             "load_average_1m_after": summary["load_average_1m"][1],
         },
-        "results": [{"system": "target-extras-webhooks (ours)", "figures": figures}],
+        "results": [{"system": "clickup-webhooks (ours)", "figures": figures}],
         "headline": {"achieved_per_s": figures["achieved_per_s"], "latency_p99_ms": lat["p99"]},
     }
 

@@ -1,4 +1,4 @@
-"""Run the webhook receiver (`target-extras-webhooks serve`) as a child process and register
+"""Run the webhook receiver (`clickup-webhooks serve`) as a child process and register
 webhooks with its `register` command: used by the demo and the end-to-end tests, so both go
 through the same commands a user runs."""
 
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-WEBHOOKS_EXE = Path(sys.executable).with_name("target-extras-webhooks")
+WEBHOOKS_EXE = Path(sys.executable).with_name("clickup-webhooks")
 # the receiver and the command take their settings from the arguments given here, not from a
 # caller's ClickUp or PostgreSQL environment
 _FOREIGN_PREFIXES = ("CLICKUP_", "PG", "DATABASE")
@@ -31,7 +31,7 @@ def _environment(**extra: str) -> dict[str, str]:
 
 @contextmanager
 def running_webhook_receiver(database_url: str) -> Iterator[str]:
-    """`target-extras-webhooks serve` on a free port of 127.0.0.1; yields its delivery URL."""
+    """`clickup-webhooks serve` on a free port of 127.0.0.1; yields its delivery URL."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as config:
         json.dump({"host": "127.0.0.1", "port": 0, "database_url": database_url}, config)
     process = subprocess.Popen(
@@ -63,7 +63,7 @@ def register_webhook(
     team_id: str,
     location: tuple[str, ...] = (),
 ) -> str:
-    """Register a webhook with `target-extras-webhooks register`; returns its id.
+    """Register a webhook with `clickup-webhooks register`; returns its id.
 
     ``location`` narrows it, e.g. ``("--space-id", "90120")``. The secret ClickUp returns is
     stored by the command in the database, never printed.

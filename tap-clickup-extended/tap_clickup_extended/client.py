@@ -32,6 +32,7 @@ from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.pagination import BaseAPIPaginator
 
 from tap_clickup_extended.accounting import StreamStats
+from tap_clickup_extended.clickup_http import auth_headers, error_body
 from tap_clickup_extended.conversions import hash_email
 from tap_clickup_extended.errors import (
     GaveUpError,
@@ -121,11 +122,7 @@ class ClickUpStream(RESTStream[Any]):
     @property
     def http_headers(self) -> dict[str, str]:
         """The token goes raw in ``Authorization`` (docs/clickup-api.md §1), never in the URL."""
-        return {
-            "Authorization": self.config["api_token"],
-            "Content-Type": "application/json",
-            "User-Agent": self.user_agent,
-        }
+        return auth_headers(self.config["api_token"], self.user_agent)
 
     @property
     def timeout(self) -> int:
@@ -309,11 +306,7 @@ class ClickUpStream(RESTStream[Any]):
 
     @staticmethod
     def _error_body(response: requests.Response) -> dict[str, Any]:
-        try:
-            body = response.json()
-        except ValueError:
-            return {}
-        return body if isinstance(body, dict) else {}
+        return error_body(response)
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
         """Records at ``records_jsonpath`` of the body parsed in ``validate_response``."""

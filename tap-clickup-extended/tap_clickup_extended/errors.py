@@ -6,15 +6,10 @@ from collections.abc import Iterable
 
 from singer_sdk.exceptions import FatalAPIError
 
-REDACTED = "***"
-
-
-def scrub(text: str, secrets: Iterable[str | None]) -> str:
-    """Return ``text`` with every non-empty secret replaced by ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
+# ``scrub`` lives with the rest of the HTTP conventions the webhook receiver shares; the tap
+# imports it from here as before.
+from tap_clickup_extended.clickup_http import REDACTED as REDACTED
+from tap_clickup_extended.clickup_http import scrub as scrub
 
 
 class ClickUpFatalError(FatalAPIError):

@@ -41,12 +41,12 @@ public methods are thread-safe (one lock; ``acquire`` sleeps outside it).
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from tap_clickup_extended.clickup_http import HTTP_TOO_MANY_REQUESTS, header_number, reset_epoch
 from tap_clickup_extended.spending_estimate import SpendingEstimate
 
 SECONDS_PER_MINUTE = 60.0
@@ -54,18 +54,6 @@ SECONDS_PER_MINUTE = 60.0
 MIN_EVIDENCE_WINDOW_SHARE = 0.1
 #: The rate decays toward zero over this many windows without evidence.
 DECAY_WINDOWS = 2.0
-HTTP_TOO_MANY_REQUESTS = 429
-
-
-def _header_number(headers: Mapping[str, str], name: str) -> float | None:
-    raw = headers.get(name)
-    if raw is None:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 @dataclass
@@ -226,13 +214,13 @@ class RateLimiter:
         ``status`` is the response's HTTP status: a 429 corrects the bucket but is not
         evidence of other clients' spending (see the module docstring).
         """
-        remaining = _header_number(headers, "X-RateLimit-Remaining")
+        remaining = header_number(headers, "X-RateLimit-Remaining")
         if remaining is None:
             return
         with self._lock:
             now = self._clock()
             self._refill(now)
-            stated_limit = _header_number(headers, "X-RateLimit-Limit")
+            stated_limit = header_number(headers, "X-RateLimit-Limit")
             limit = stated_limit or self.per_minute
             reset = self._reset_epoch(headers, now)
             if reset is not None:
@@ -299,11 +287,8 @@ class RateLimiter:
         return max(0.0, deadline - now)
 
     def _reset_epoch(self, headers: Mapping[str, str], now: float) -> float | None:
-        reset = _header_number(headers, "X-RateLimit-Reset")
-        if reset is None:
-            return None
-        # The unit is undocumented (docs/clickup-api.md §2): treat values that look like ms as ms.
-        return reset / 1000 if reset > now * 100 else reset
+        # The unit is undocumented (docs/clickup-api.md §2): clickup_http.reset_epoch decides.
+        return reset_epoch(headers, now)
 
     def _reset_deadline(self, now: float, reset: float | None) -> float:
         if reset is None:

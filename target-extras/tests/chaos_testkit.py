@@ -8,8 +8,7 @@ import threading
 import time
 import typing as t
 
-from conftest import TARGET_ENV
-from extras_testkit import singer_lines
+from extras_testkit import TARGET_ENV, singer_lines
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import typing as t
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
-
-# The repository root has a ``tests`` package, so this folder (no __init__.py, like the other
-# packages' test folders) is not importable by name: put it on the path for the shared helpers.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from extras_testkit import singer_lines
-
-TARGET_EXE = Path(sys.executable).with_name("target-extras")
-# The target starts in a fresh interpreter for every run: let it keep bytecode caches
-# (PYTHONDONTWRITEBYTECODE, set by the Makefile, makes each start compile singer-sdk anew).
-TARGET_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+from extras_testkit import Landing
 
 
 @pytest.fixture(scope="session")
@@ -47,66 +33,6 @@ def database_url() -> t.Iterator[str]:
     finally:
         server.cleanup()
         shutil.rmtree(datadir, ignore_errors=True)
-
-
-@dataclass
-class TargetRun:
-    """The outcome of one target subprocess."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def states(self) -> list[dict]:
-        """The STATE values the target emitted, in order."""
-        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
-
-
-@dataclass
-class Landing:
-    """A throwaway landing schema plus helpers to run the target and read back."""
-
-    database_url: str
-    schema: str
-    workdir: Path
-    executable: Path = TARGET_EXE
-
-    @staticmethod
-    def singer_lines(messages: list[dict]) -> str:
-        """Messages as Singer JSON lines."""
-        return singer_lines(messages)
-
-    def config(self, **overrides: t.Any) -> Path:
-        """Write a config file and return its path."""
-        config = {"database_url": self.database_url, "schema": self.schema, **overrides}
-        path = self.workdir / f"config-{uuid.uuid4().hex[:8]}.json"
-        path.write_text(json.dumps(config))
-        return path
-
-    def command(self, **overrides: t.Any) -> list[str]:
-        """The target's command line with a fresh config file."""
-        return [str(TARGET_EXE), "--config", str(self.config(**overrides))]
-
-    def run(self, messages: list[dict] | str, **overrides: t.Any) -> TargetRun:
-        """Run ``target-extras --config cfg.json < input.singer`` and wait for it."""
-        text = messages if isinstance(messages, str) else singer_lines(messages)
-        proc = subprocess.run(
-            self.command(**overrides),
-            input=text,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-            env=TARGET_ENV,
-        )
-        return TargetRun(proc.returncode, proc.stdout, proc.stderr)
-
-    def query(self, statement: str, params: t.Any = None) -> list[tuple]:
-        """Rows of a query (``{s}`` in the statement is the landing schema, quoted)."""
-        with psycopg.connect(self.database_url, autocommit=True) as conn:
-            cur = conn.execute(statement.replace("{s}", f'"{self.schema}"'), params)
-            return cur.fetchall() if cur.description else []
 
 
 def _fresh_landing(database_url: str, workdir: Path) -> t.Iterator[Landing]:

@@ -9,7 +9,7 @@ import pytest
 from extras_testkit import record, schema_msg, state
 
 if t.TYPE_CHECKING:
-    from conftest import Landing
+    from extras_testkit import Landing
 
 AIRBYTE_DDL = """
 create table {table} (

@@ -8,7 +8,7 @@ import pytest
 from extras_testkit import record, schema_msg, singer_lines, state
 
 if t.TYPE_CHECKING:
-    from conftest import Landing, TargetRun
+    from extras_testkit import Landing, TargetRun
 
 
 def _one_error_line(run: TargetRun) -> str:

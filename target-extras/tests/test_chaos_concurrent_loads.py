@@ -10,7 +10,7 @@ import pytest
 from chaos_testkit import ITEMS_SCHEMA, TargetProcess, error_lines, items, marker_state, wait_until
 
 if t.TYPE_CHECKING:
-    from conftest import Landing
+    from extras_testkit import Landing
 
 pytestmark = pytest.mark.timeout(120)
 

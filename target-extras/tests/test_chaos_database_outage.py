@@ -16,11 +16,10 @@ import typing as t
 import psycopg
 import pytest
 from chaos_testkit import ITEMS_SCHEMA, TargetProcess, error_lines, items, wait_until
-from conftest import Landing
+from extras_testkit import Landing, StoppablePostgres
 from target_extras import sink as sink_module
 from target_extras.connector import ExtrasConnector
 from target_extras.target import TargetExtras
-from webhook_testkit import StoppablePostgres
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

@@ -17,7 +17,7 @@ from chaos_testkit import (
 )
 
 if t.TYPE_CHECKING:
-    from conftest import Landing
+    from extras_testkit import Landing
 
 pytestmark = pytest.mark.timeout(120)
 REQUIRED = {"require_end_of_sync_marker": True}

@@ -7,13 +7,12 @@ import random
 import subprocess
 import typing as t
 
-from conftest import TARGET_ENV
-from extras_testkit import singer_lines
+from extras_testkit import TARGET_ENV, singer_lines
 
 if t.TYPE_CHECKING:
     from pathlib import Path
 
-    from conftest import Landing
+    from extras_testkit import Landing
 
 SCHEMA = {
     "type": "SCHEMA",

@@ -7,13 +7,12 @@ import subprocess
 import typing as t
 
 import pytest
-from conftest import TARGET_ENV, TARGET_EXE
-from extras_testkit import record, schema_msg, singer_lines, state
+from extras_testkit import TARGET_ENV, TARGET_EXE, record, schema_msg, singer_lines, state
 
 if t.TYPE_CHECKING:
     from pathlib import Path
 
-    from conftest import Landing, TargetRun
+    from extras_testkit import Landing, TargetRun
 
 
 def _one_error_line(run: TargetRun) -> str:

@@ -7,7 +7,7 @@ import typing as t
 from extras_testkit import record, schema_msg, state
 
 if t.TYPE_CHECKING:
-    from conftest import Landing
+    from extras_testkit import Landing
 
 
 def test_table_and_view_follow_the_contract(landing: Landing) -> None:

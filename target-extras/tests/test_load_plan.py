@@ -12,7 +12,7 @@ from target_extras import copy_loader
 from target_extras.landing_table import METADATA_COLUMNS, LandingTable, existing_columns
 
 if t.TYPE_CHECKING:
-    from conftest import Landing
+    from extras_testkit import Landing
 
 HISTORY_ROWS = 50_000
 BATCH_ROWS = 10_000

@@ -7,11 +7,10 @@ import subprocess
 import typing as t
 
 import psycopg
-from conftest import TARGET_ENV
-from extras_testkit import record, schema_msg, state
+from extras_testkit import TARGET_ENV, record, schema_msg, state
 
 if t.TYPE_CHECKING:
-    from conftest import Landing
+    from extras_testkit import Landing
 
 
 def test_state_is_emitted_only_after_its_records_are_committed(landing: Landing) -> None:

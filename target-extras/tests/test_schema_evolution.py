@@ -8,7 +8,7 @@ import pytest
 from extras_testkit import record, schema_msg
 
 if t.TYPE_CHECKING:
-    from conftest import Landing
+    from extras_testkit import Landing
 
 DAY2 = "2026-05-02T00:00:00+00:00"
 DAY3 = "2026-05-03T00:00:00+00:00"

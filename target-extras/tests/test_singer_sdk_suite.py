@@ -20,7 +20,7 @@ from singer_sdk.testing.target_tests import (
 from target_extras.target import TargetExtras
 
 if t.TYPE_CHECKING:
-    from conftest import Landing
+    from extras_testkit import Landing
 
 _EXCLUDED_BY_SINGER_SDK = SingerTestSuite(
     kind="target",

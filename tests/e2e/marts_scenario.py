@@ -1,7 +1,7 @@
 """A pipeline scenario for the mart tests: full run, webhooks, workspace changes, incremental run.
 
 Runs the real parts: the ClickUp sandbox, `meltano run tap target dbt:build` into PostgreSQL, and
-the webhook receiver (`target-extras-webhooks serve`, registered with `register` against the
+the webhook receiver (`clickup-webhooks serve`, registered with `register` against the
 sandbox, through `orchestrate.webhook_receiver`) that lands the sandbox's signed deliveries.
 Between the two runs it changes custom fields one mutation at a time and keeps the sandbox's
 export after each, so the expected history (which change, when, to set or unset) comes from the

@@ -1,7 +1,7 @@
 """Late and out-of-order arrivals: the field-history marts stay equal to a full refresh.
 
 The landing history is synthesised as target-extras appends it (bench.dbt_incremental),
-the webhook deliveries table is the receiver's own (target_extras.webhooks.tables); rows are
+the webhook deliveries table is the receiver's own (clickup_webhook_receiver.tables); rows are
 written with plain SQL, as the target and the receiver write them, on real PostgreSQL.
 
 - Concurrent writers: a delivery and a landing version are inserted first (lower ids) in a
@@ -24,7 +24,7 @@ import uuid
 from pathlib import Path
 
 import psycopg
-from target_extras.webhooks.tables import ensure_deliveries
+from clickup_webhook_receiver.tables import ensure_deliveries
 
 from bench.dbt_incremental import (
     APPENDED_NOW,

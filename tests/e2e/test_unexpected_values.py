@@ -81,7 +81,7 @@ def land_odd_delivery(database_url: str, pair: dict[str, Any]) -> None:
     }
     raw = json.dumps(body).encode()
     with psycopg.connect(database_url, autocommit=True) as pg:
-        from target_extras.webhooks.tables import ensure_deliveries
+        from clickup_webhook_receiver.tables import ensure_deliveries
 
         ensure_deliveries(pg, "clickup_extras", ("airbyte_raw", "airbyte_internal"))
         pg.execute(

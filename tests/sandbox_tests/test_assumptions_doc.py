@@ -24,6 +24,7 @@ EXAMPLES_TESTS = REPO_ROOT / "tests" / "sandbox_tests" / "test_documented_exampl
 CODE_ROOTS = (
     "tap-clickup-extended/",
     "target-extras/",
+    "webhook-receiver/",
     "clickup-sandbox/",
     "bench/",
     "tests/",

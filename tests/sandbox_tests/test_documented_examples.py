@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import requests
+from clickup_webhook_receiver.signing import Keyring, SigningKey
 from tap_clickup_extended.conversions import ms_to_iso
 from tap_clickup_extended.decoding.custom_field_values import DECODERS, decode_value
 from tap_clickup_extended.pagination import (
@@ -30,7 +31,6 @@ from tap_clickup_extended.pagination import (
 )
 from tap_clickup_extended.relationships import task_relationships
 from tap_clickup_extended.tap import TapClickUpExtended
-from target_extras.webhooks.signing import Keyring, SigningKey
 
 from tests.sandbox_tests.client import Api, start
 from tests.sandbox_tests.documented_examples import (

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import psycopg.conninfo
 
-from target_extras.webhooks.errors import SettingsError
-from target_extras.webhooks.secret_cipher import SecretCipher, cipher_of
-from target_extras.webhooks.signing import SigningKey
+from clickup_webhook_receiver.errors import SettingsError
+from clickup_webhook_receiver.secret_cipher import SecretCipher, cipher_of
+from clickup_webhook_receiver.signing import SigningKey
 
 DEFAULT_BASE_URL = "https://api.clickup.com/api/v2"
 DEFAULT_AIRBYTE_SCHEMAS = ("airbyte_raw", "airbyte_internal")

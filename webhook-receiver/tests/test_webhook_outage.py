@@ -7,7 +7,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from webhook_testkit import Receiver, StoppablePostgres, delivery, rows, wait_for
+from extras_testkit import StoppablePostgres
+from webhook_testkit import Receiver, delivery, rows, wait_for
 
 SECRET = "OUTAGE" + "7" * 40
 

@@ -1,4 +1,4 @@
-"""``target-extras-webhooks encrypt-secrets``: encrypt the stored webhook secrets, or rotate keys.
+"""``clickup-webhooks encrypt-secrets``: encrypt the stored webhook secrets, or rotate keys.
 
 Turning encryption on: set ``CLICKUP_WEBHOOKS_SECRETS_KEY`` (a key from ``generate-key``) and run
 the command: every plaintext row is encrypted. Rotating: set ``CLICKUP_WEBHOOKS_SECRETS_KEY`` to
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import psycopg
 
-from target_extras.webhooks import secret_store
-from target_extras.webhooks.errors import SettingsError, WebhookError
-from target_extras.webhooks.settings import Settings
+from clickup_webhook_receiver import secret_store
+from clickup_webhook_receiver.errors import SettingsError, WebhookError
+from clickup_webhook_receiver.settings import Settings
 
 
 def encrypt_stored_secrets(settings: Settings) -> str:
@@ -26,7 +26,7 @@ def encrypt_stored_secrets(settings: Settings) -> str:
     if cipher is None:
         raise SettingsError(
             "no secrets_key: set CLICKUP_WEBHOOKS_SECRETS_KEY to a key from "
-            "`target-extras-webhooks generate-key` (or `new,old` while rotating)."
+            "`clickup-webhooks generate-key` (or `new,old` while rotating)."
         )
     try:
         with psycopg.connect(settings.database_url, autocommit=True, connect_timeout=10) as pg:

@@ -16,7 +16,8 @@ import pytest
 import requests
 from clickup_sandbox.config import SandboxConfig
 from clickup_sandbox.server import SandboxServer
-from webhook_testkit import WEBHOOKS_EXE, Receiver, StoppablePostgres, rows
+from extras_testkit import StoppablePostgres
+from webhook_testkit import WEBHOOKS_EXE, Receiver, rows
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """The ClickUp webhook endpoints over ``requests``: create, list, update, delete.
 
-A 429 waits until ``X-RateLimit-Reset`` (epoch seconds; a value that looks like milliseconds is
-read as such), 5xx and broken connections back off; both with bounded tries. Other errors fail at
-once with ClickUp's ``err``/``ECODE``. The token goes in the ``Authorization`` header only, and
-never into a message.
+Auth, the rate-limit headers and ClickUp's error text come from the tap's
+``tap_clickup_extended.clickup_http`` (one reading of ClickUp for both). A 429 waits until
+``X-RateLimit-Reset`` (``clickup_http.seconds_until_reset``: epoch seconds, or milliseconds
+when the value is above a hundred times the clock), 5xx and broken connections back off; both
+with bounded tries. Other errors fail at once with ClickUp's ``err``/``ECODE``. The token goes
+in the ``Authorization`` header only, and never into a message.
 """
 
 from __future__ import annotations
@@ -13,11 +15,22 @@ import typing as t
 from collections.abc import Callable
 
 import requests
+from tap_clickup_extended.clickup_http import (
+    Disposition,
+    auth_headers,
+    classify,
+    error_text,
+    seconds_until_reset,
+)
 
-from target_extras.webhooks.errors import ClickUpApiError
+from clickup_webhook_receiver.errors import ClickUpApiError
 
 MAX_TRIES = 5
 MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
+#: Added to the time until the reset, so the retry lands after it.
+RESET_MARGIN_SECONDS = 0.05
+#: The wait after a 429 without a readable ``X-RateLimit-Reset``.
+UNKNOWN_RESET_WAIT_SECONDS = 1.0
 
 
 class ClickUpClient:
@@ -36,9 +49,9 @@ class ClickUpClient:
         self.timeout = timeout
         self.sleep = sleep
         self.clock = clock
+        self.token = token
         self.session = requests.Session()
-        self.session.headers["Authorization"] = token
-        self.session.headers["User-Agent"] = "target-extras-webhooks"
+        self.session.headers.update(auth_headers(token, "clickup-webhooks"))
         self.rate_limit_waits = 0
 
     def create_webhook(self, team_id: str, body: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -73,39 +86,29 @@ class ClickUpClient:
                     raise ClickUpApiError(f"{what}: {type(exc).__name__} (gave up)") from None
                 self.sleep(min(2.0**attempt, 30.0))
                 continue
-            if response.status_code == 429 and not last:
+            disposition = classify(response.status_code)
+            if disposition is Disposition.RATE_LIMITED and not last:
                 self.rate_limit_waits += 1
-                self.sleep(self._wait_for_reset(response))
+                self.sleep(self.wait_for_reset(response))
                 continue
-            if response.status_code >= 500 and not last:
+            if disposition is Disposition.RETRY and not last:
                 self.sleep(min(2.0**attempt, 30.0))
                 continue
-            if response.status_code >= 400:
-                raise ClickUpApiError(
-                    f"{what}: HTTP {response.status_code} {_error_text(response)}"
-                )
+            if disposition is not Disposition.OK:
+                text = error_text(response, (self.token,))
+                raise ClickUpApiError(f"{what}: HTTP {response.status_code} {text}")
             try:
                 return response.json() if response.content else {}
             except ValueError:
                 raise ClickUpApiError(f"{what}: the answer is not JSON") from None
         raise AssertionError("unreachable")
 
-    def _wait_for_reset(self, response: requests.Response) -> float:
-        raw = response.headers.get("X-RateLimit-Reset", "")
-        try:
-            reset = float(raw)
-        except ValueError:
-            return 1.0
-        if reset > 1e11:  # milliseconds
-            reset /= 1000.0
-        return min(max(reset - self.clock(), 0.0) + 0.05, MAX_RATE_LIMIT_WAIT_SECONDS)
-
-
-def _error_text(response: requests.Response) -> str:
-    try:
-        data = response.json()
-    except ValueError:
-        return response.reason or ""
-    if isinstance(data, dict) and ("err" in data or "ECODE" in data):
-        return f"{data.get('err', '')} ({data.get('ECODE', '')})".strip()
-    return response.reason or ""
+    def wait_for_reset(self, response: requests.Response) -> float:
+        """Seconds a 429 waits: until its ``X-RateLimit-Reset`` (bounded), else one second."""
+        wait = seconds_until_reset(
+            response.headers,
+            self.clock(),
+            margin=RESET_MARGIN_SECONDS,
+            max_wait=MAX_RATE_LIMIT_WAIT_SECONDS,
+        )
+        return UNKNOWN_RESET_WAIT_SECONDS if wait is None else wait

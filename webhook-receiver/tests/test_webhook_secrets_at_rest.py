@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from clickup_webhook_receiver import secret_store
+from clickup_webhook_receiver.secret_cipher import SecretCipher
 from cryptography.fernet import Fernet
-from target_extras.webhooks import secret_store
-from target_extras.webhooks.secret_cipher import SecretCipher
 from webhook_testkit import WEBHOOKS_EXE, Receiver
 
 KEY_OLD = Fernet.generate_key().decode()
@@ -102,8 +102,8 @@ def test_missing_or_wrong_key_is_one_line(database_url: str, schema: str) -> Non
     bad = _command(database_url, schema, "not-a-key", "encrypt-secrets")
     assert bad.returncode == 1
     assert bad.stderr.strip().splitlines() == [
-        "target-extras-webhooks: error: secrets_key 1 is not a Fernet key (32 url-safe "
-        "base64-encoded bytes; value not shown): create one with `target-extras-webhooks "
+        "clickup-webhooks: error: secrets_key 1 is not a Fernet key (32 url-safe "
+        "base64-encoded bytes; value not shown): create one with `clickup-webhooks "
         "generate-key`."
     ]
     no_key = _command(database_url, schema, None, "encrypt-secrets")

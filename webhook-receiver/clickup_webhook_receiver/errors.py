@@ -7,14 +7,14 @@ import typing as t
 
 from target_extras.errors import ExtrasError
 
-PROG = "target-extras-webhooks"
+PROG = "clickup-webhooks"
 
 
 class WebhookError(ExtrasError):
     """A problem the user can act on (settings, database, ClickUp API)."""
 
     def show(self, file: t.IO[t.Any] | None = None) -> None:
-        """Print ``target-extras-webhooks: error: <message>`` to stderr."""
+        """Print ``clickup-webhooks: error: <message>`` to stderr."""
         stream = file or sys.stderr
         stream.write(f"{PROG}: error: {self.format_message()}\n")
         stream.flush()

@@ -14,10 +14,10 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from target_extras.webhooks.errors import SettingsError
-from target_extras.webhooks.secret_cipher import SecretCipher, is_encrypted
-from target_extras.webhooks.signing import SigningKey
-from target_extras.webhooks.tables import SECRETS, ensure_secrets, secrets_table_exists
+from clickup_webhook_receiver.errors import SettingsError
+from clickup_webhook_receiver.secret_cipher import SecretCipher, is_encrypted
+from clickup_webhook_receiver.signing import SigningKey
+from clickup_webhook_receiver.tables import SECRETS, ensure_secrets, secrets_table_exists
 
 SELECT_KEYS = "select webhook_id, secret from {} order by registered_at, webhook_id"
 

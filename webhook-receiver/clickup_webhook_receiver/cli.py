@@ -1,4 +1,4 @@
-"""``target-extras-webhooks``: ``serve`` the receiver; ``register``, ``list``, ``reactivate`` and
+"""``clickup-webhooks``: ``serve`` the receiver; ``register``, ``list``, ``reactivate`` and
 ``delete`` webhooks; ``generate-key`` and ``encrypt-secrets`` for the stored secrets' encryption.
 Settings come from ``--config`` (JSON), the environment and the options."""
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from target_extras.webhooks.manage import WebhookManager
-from target_extras.webhooks.settings import load_settings
+from clickup_webhook_receiver.manage import WebhookManager
+from clickup_webhook_receiver.settings import load_settings
 
 CONFIG = click.option(
     "--config",
@@ -66,7 +66,7 @@ def serve(
     max_body_bytes: int | None,
 ) -> None:
     """Receive signed deliveries and land them in <schema>.webhook_deliveries."""
-    from target_extras.webhooks.server import serve as run
+    from clickup_webhook_receiver.server import serve as run
 
     overrides = {"host": host, "port": port, "path": path, "max_body_bytes": max_body_bytes}
     run(load_settings(config_path, overrides))
@@ -137,7 +137,7 @@ def delete(config_path: Path | None, webhook_id: str) -> None:
 @main.command(name="generate-key")
 def generate_key() -> None:
     """Print a new Fernet key for CLICKUP_WEBHOOKS_SECRETS_KEY (keep it out of the database)."""
-    from target_extras.webhooks.secret_cipher import generate_key as new_key
+    from clickup_webhook_receiver.secret_cipher import generate_key as new_key
 
     click.echo(new_key())
 
@@ -146,7 +146,7 @@ def generate_key() -> None:
 @CONFIG
 def encrypt_secrets(config_path: Path | None) -> None:
     """Encrypt the stored secrets under the first secrets_key (migration and key rotation)."""
-    from target_extras.webhooks.secrets_rotation import encrypt_stored_secrets
+    from clickup_webhook_receiver.secrets_rotation import encrypt_stored_secrets
 
     click.echo(encrypt_stored_secrets(load_settings(config_path)))
 

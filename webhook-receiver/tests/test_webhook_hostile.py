@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import psycopg
 import pytest
-from target_extras.webhooks import secret_store
+from clickup_webhook_receiver import secret_store
 from webhook_testkit import Receiver, rows, sign
 
 SECRET_A = "A" * 20 + uuid.uuid4().hex

@@ -4,7 +4,7 @@
 commas while rotating: the first encrypts, every one decrypts. A stored secret is then
 ``fernet:<token>`` (AES-128-CBC with HMAC-SHA256, from ``cryptography``); a row written before
 encryption was turned on holds the plain secret and is still read, until
-``target-extras-webhooks encrypt-secrets`` re-encrypts every row under the first key (the same
+``clickup-webhooks encrypt-secrets`` re-encrypts every row under the first key (the same
 command finishes a rotation). ``cryptography`` is imported only when a key is configured.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import typing as t
 
-from target_extras.webhooks.errors import SettingsError
+from clickup_webhook_receiver.errors import SettingsError
 
 PREFIX = "fernet:"
 
@@ -51,7 +51,7 @@ class SecretCipher:
             except ValueError:
                 raise SettingsError(
                     f"secrets_key {number} is not a Fernet key (32 url-safe base64-encoded "
-                    "bytes; value not shown): create one with `target-extras-webhooks "
+                    "bytes; value not shown): create one with `clickup-webhooks "
                     "generate-key`."
                 ) from None
         if not fernets:

@@ -16,16 +16,16 @@ import sys
 
 import psycopg
 import uvicorn
-
 from target_extras.errors import AirbyteGuardError
-from target_extras.webhooks import access_log, secret_store
-from target_extras.webhooks.app import create_app
-from target_extras.webhooks.errors import WebhookError
-from target_extras.webhooks.protocol import guarded_protocol
-from target_extras.webhooks.settings import Settings
-from target_extras.webhooks.store import DeliveryStore
 
-log = logging.getLogger("target_extras.webhooks.server")
+from clickup_webhook_receiver import access_log, secret_store
+from clickup_webhook_receiver.app import create_app
+from clickup_webhook_receiver.errors import WebhookError
+from clickup_webhook_receiver.protocol import guarded_protocol
+from clickup_webhook_receiver.settings import Settings
+from clickup_webhook_receiver.store import DeliveryStore
+
+log = logging.getLogger("clickup_webhook_receiver.server")
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -81,13 +81,13 @@ def _warn_plaintext(store: DeliveryStore) -> None:
     if plain and store.settings.secrets_key:
         log.warning(
             "%d stored webhook secrets are not encrypted yet: run "
-            "`target-extras-webhooks encrypt-secrets`",
+            "`clickup-webhooks encrypt-secrets`",
             plain,
         )
     elif plain:
         log.warning(
             "%d stored webhook secrets are in plaintext: set CLICKUP_WEBHOOKS_SECRETS_KEY and "
-            "run `target-extras-webhooks encrypt-secrets` (docs/webhooks.md)",
+            "run `clickup-webhooks encrypt-secrets` (docs/webhooks.md)",
             plain,
         )
 
@@ -102,7 +102,7 @@ def serve(settings: Settings) -> None:
     shown = f"[{host}]" if ":" in host else host
 
     def ready() -> None:
-        print(f"target-extras-webhooks ready: http://{shown}:{port}{settings.path}", flush=True)
+        print(f"clickup-webhooks ready: http://{shown}:{port}{settings.path}", flush=True)
 
     config = uvicorn.Config(
         create_app(settings, store, on_ready=ready),

@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 import requests
 
-WEBHOOKS_EXE = Path(sys.executable).with_name("target-extras-webhooks")
+WEBHOOKS_EXE = Path(sys.executable).with_name("clickup-webhooks")
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -40,7 +40,7 @@ def delivery(webhook_id: str, item_id: str, event: str = "taskUpdated", **extra:
 
 
 class Receiver:
-    """``target-extras-webhooks serve`` in a subprocess, its stderr collected."""
+    """``clickup-webhooks serve`` in a subprocess, its stderr collected."""
 
     def __init__(self, config: dict[str, t.Any], env: dict[str, str] | None = None) -> None:
         handle, name = tempfile.mkstemp(prefix="hooks-", suffix=".json")
@@ -140,31 +140,3 @@ def wait_for(predicate: t.Callable[[], bool], timeout: float = 20.0, step: float
             return True
         time.sleep(step)
     return predicate()
-
-
-class StoppablePostgres:
-    """A private pgserver that a test may stop and start again (a real outage)."""
-
-    def __init__(self) -> None:
-        import pgserver
-
-        self._pgserver = pgserver
-        self.datadir = tempfile.mkdtemp(prefix="pgo", dir="/tmp")
-        os.chmod(self.datadir, 0o777)
-        self.server = pgserver.get_server(self.datadir, cleanup_mode="stop")
-        self.url = self.server.get_uri()
-
-    def stop(self) -> None:
-        self.server.cleanup()
-        assert not Path(self.datadir, "postmaster.pid").exists()
-
-    def start(self) -> None:
-        self.server = self._pgserver.get_server(self.datadir, cleanup_mode="stop")
-        assert self.server.get_uri() == self.url
-
-    def close(self) -> None:
-        import shutil
-
-        if Path(self.datadir, "postmaster.pid").exists():
-            self.server.cleanup()
-        shutil.rmtree(self.datadir, ignore_errors=True)

@@ -24,18 +24,18 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from target_extras.webhooks import access_log, payload
-from target_extras.webhooks.errors import SettingsError
-from target_extras.webhooks.settings import Settings
-from target_extras.webhooks.signing import Keyring, SigningKey, vouching_key
-from target_extras.webhooks.store import (
+from clickup_webhook_receiver import access_log, payload
+from clickup_webhook_receiver.errors import SettingsError
+from clickup_webhook_receiver.settings import Settings
+from clickup_webhook_receiver.signing import Keyring, SigningKey, vouching_key
+from clickup_webhook_receiver.store import (
     DatabaseUnavailable,
     DeliveryStore,
     Received,
     RejectedByDatabase,
 )
 
-log = logging.getLogger("target_extras.webhooks.app")
+log = logging.getLogger("clickup_webhook_receiver.app")
 
 # Headers worth keeping with a delivery (never Authorization or cookies).
 KEPT_HEADERS = (

@@ -11,12 +11,12 @@ import contextlib
 import typing as t
 
 import psycopg
-
 from target_extras.errors import AirbyteGuardError
-from target_extras.webhooks import secret_store
-from target_extras.webhooks.clickup_api import ClickUpClient
-from target_extras.webhooks.errors import ClickUpApiError, WebhookError
-from target_extras.webhooks.settings import Settings
+
+from clickup_webhook_receiver import secret_store
+from clickup_webhook_receiver.clickup_api import ClickUpClient
+from clickup_webhook_receiver.errors import ClickUpApiError, WebhookError
+from clickup_webhook_receiver.settings import Settings
 
 LOCATION_KEYS = ("task_id", "list_id", "folder_id", "space_id")
 

@@ -18,7 +18,7 @@ import typing as t
 
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-log = logging.getLogger("target_extras.webhooks.protocol")
+log = logging.getLogger("clickup_webhook_receiver.protocol")
 
 
 def guarded_protocol(header_timeout: float, max_connections: int) -> type[asyncio.Protocol]:

@@ -13,7 +13,7 @@ import json
 import typing as t
 from dataclasses import dataclass
 
-from target_extras.webhooks.repair import Repairs, may_need_repair
+from clickup_webhook_receiver.repair import Repairs, may_need_repair
 
 RESOURCE_IDS = ("task_id", "list_id", "folder_id", "space_id", "goal_id", "key_result_id")
 

@@ -168,7 +168,7 @@ def test_nul_characters_are_kept_in_the_raw_bytes(
 def test_secrets_stored_in_the_database_are_picked_up_while_running(
     receiver: Receiver, database_url: str, schema: str
 ) -> None:
-    from target_extras.webhooks import secret_store
+    from clickup_webhook_receiver import secret_store
 
     webhook_id = fresh_id()
     secret = "C" * 20 + uuid.uuid4().hex.upper()
@@ -261,7 +261,7 @@ def test_bad_settings_give_one_line_without_secrets(
     result = _serve(config=config, tmp_path=tmp_path)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("target-extras-webhooks: error:"), result.stderr
+    assert len(lines) == 1 and lines[0].startswith("clickup-webhooks: error:"), result.stderr
     assert expected in lines[0]
     assert "pw-SECRET" not in result.stderr + result.stdout
 
@@ -292,8 +292,8 @@ def test_a_dropped_table_is_created_again(database_url: str) -> None:
 
 
 def test_a_role_with_insert_and_select_grants_is_enough(database_url: str) -> None:
-    from target_extras.webhooks import secret_store
-    from target_extras.webhooks.tables import ensure_deliveries
+    from clickup_webhook_receiver import secret_store
+    from clickup_webhook_receiver.tables import ensure_deliveries
 
     schema = f"hooks_{uuid.uuid4().hex[:8]}"
     role = f"recv_{uuid.uuid4().hex[:8]}"

@@ -15,8 +15,8 @@ import pytest
 from clickup_sandbox.config import SandboxConfig
 from clickup_sandbox.faults import FaultRule
 from clickup_sandbox.server import SandboxServer
-from target_extras.webhooks.clickup_api import ClickUpClient
-from target_extras.webhooks.errors import ClickUpApiError
+from clickup_webhook_receiver.clickup_api import ClickUpClient
+from clickup_webhook_receiver.errors import ClickUpApiError
 from webhook_testkit import WEBHOOKS_EXE
 
 TOKEN = "pk_sandbox"
@@ -126,7 +126,7 @@ def test_a_webhook_whose_secret_cannot_be_stored_is_not_left_behind(
         "https://x",
     )
     assert result.returncode == 1
-    assert result.stderr.startswith("target-extras-webhooks: error: cannot use PostgreSQL")
+    assert result.stderr.startswith("clickup-webhooks: error: cannot use PostgreSQL")
     assert len(result.stderr.strip().splitlines()) == 1
     assert sandbox.app.state.webhooks == {}
 
@@ -164,7 +164,7 @@ def test_the_wait_follows_x_ratelimit_reset() -> None:
     for header, expected in [("1700000003", 3.05), ("1700000003500", 3.55), ("1699999990", 0.05),
                              ("1700009999", 120.0), ("soon", 1.0)]:  # fmt: skip
         answer.headers["X-RateLimit-Reset"] = header
-        assert client._wait_for_reset(answer) == pytest.approx(expected)
+        assert client.wait_for_reset(answer) == pytest.approx(expected)
 
 
 def test_429_on_every_try_gives_up_with_a_message(sandbox: SandboxServer) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import psycopg
 from psycopg import sql
-
 from target_extras.airbyte_guard import check_schema, check_schema_catalog, check_table
 
 DELIVERIES = "webhook_deliveries"
@@ -52,7 +51,7 @@ create table if not exists {table} (
     registered_at timestamptz not null default now()
 );
 comment on table {table} is
-    'Secrets of the ClickUp webhooks registered by target-extras-webhooks; read by the receiver.';
+    'Secrets of the ClickUp webhooks registered by clickup-webhooks; read by the receiver.';
 """
 
 

@@ -15,7 +15,7 @@ import sys
 import typing as t
 from collections.abc import Iterable
 
-ACCESS = logging.getLogger("target_extras.webhooks.access")
+ACCESS = logging.getLogger("clickup_webhook_receiver.access")
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
 
 

@@ -25,14 +25,14 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from target_extras.webhooks import secret_store
-from target_extras.webhooks.payload import RESOURCE_IDS, Delivery
-from target_extras.webhooks.repair import may_need_repair
-from target_extras.webhooks.settings import Settings
-from target_extras.webhooks.signing import SigningKey
-from target_extras.webhooks.tables import DELIVERIES, ensure_deliveries
+from clickup_webhook_receiver import secret_store
+from clickup_webhook_receiver.payload import RESOURCE_IDS, Delivery
+from clickup_webhook_receiver.repair import may_need_repair
+from clickup_webhook_receiver.settings import Settings
+from clickup_webhook_receiver.signing import SigningKey
+from clickup_webhook_receiver.tables import DELIVERIES, ensure_deliveries
 
-log = logging.getLogger("target_extras.webhooks.store")
+log = logging.getLogger("clickup_webhook_receiver.store")
 
 STATEMENT_TIMEOUT_MS = 3000
 RECONNECT_TIMEOUT_SECONDS = 3.0
@@ -113,7 +113,7 @@ class DeliveryStore:
         return {
             "autocommit": True,
             "connect_timeout": max(2, round(self.timeout)),
-            "application_name": "target-extras-webhooks",
+            "application_name": "clickup-webhooks",
             "options": f"-c TimeZone=UTC -c statement_timeout={STATEMENT_TIMEOUT_MS}",
         }
 
