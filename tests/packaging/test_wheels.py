@@ -1,4 +1,4 @@
-"""Both packages build into an sdist and a wheel that install into a clean virtualenv and run.
+"""The packages build into an sdist and a wheel that install into a clean virtualenv and run.
 
 Builds with ``python -m build`` (the sdist, then the wheel from the sdist), creates a fresh
 virtualenv with uv (no access to the project's .venv), installs both wheels with their
@@ -6,7 +6,9 @@ dependencies from the package index, and runs each CLI's ``--about``. Checks wha
 and sdists hold (the package, its dist-info and LICENSE; no tests, no hub definition, nothing
 stray in the wheel) and the core metadata of each wheel (license, classifiers, project URLs,
 Python requirement, readme, keywords, authors). Also checks that the README settings tables
-equal ``--about``.
+equal ``--about``. The webhook receiver (``webhook-receiver/``, no Singer plugin, no ``--about``)
+has tests of its own below: its wheel, both command names in a clean venv beside the tap's and
+the target's wheels, and that the target installs no HTTP server.
 """
 
 from __future__ import annotations
@@ -38,13 +40,17 @@ def _run(*args: str | Path, timeout: float = 300) -> str:
     return result.stdout
 
 
-def _package_version(package: str) -> str:
-    module = package.replace("-", "_")
-    init = REPO_ROOT / package / module / "__init__.py"
+def _version_of(init: Path) -> str:
+    """The ``__version__`` of a package's ``__init__.py``."""
     for line in init.read_text().splitlines():
         if line.startswith("__version__"):
             return line.split("=", 1)[1].strip().strip("\"'")
     raise AssertionError(f"no __version__ in {init}")
+
+
+def _package_version(package: str) -> str:
+    module = package.replace("-", "_")
+    return _version_of(REPO_ROOT / package / module / "__init__.py")
 
 
 CANONICAL_REPO = "https://github.com/clickup-extras/clickup-extras"
@@ -212,3 +218,99 @@ def test_readme_settings_table_is_the_about_output(package: str) -> None:
     assert readme_table(REPO_ROOT / package / "README.md") == live, (
         "README settings table is stale: run `.venv/bin/python -m tests.packaging.about_tables --write`"
     )
+
+
+#: The webhook receiver's HTTP server: a dependency of the receiver's package only.
+RECEIVER_ONLY = {"starlette", "uvicorn", "uvloop", "httptools"}
+RECEIVER = "webhook-receiver"
+RECEIVER_DIST = "clickup-webhook-receiver"
+RECEIVER_MODULE = "clickup_webhook_receiver"
+RECEIVER_COMMANDS = ("clickup-webhooks", "target-extras-webhooks")
+
+
+def _installed_distributions(bin_dir: Path) -> set[str]:
+    """The normalized names of every distribution installed in the venv of ``bin_dir``."""
+    out = _run(
+        bin_dir / "python",
+        "-c",
+        "import importlib.metadata as m, re\n"
+        "for d in m.distributions():\n"
+        "    print(re.sub(r'[-_.]+', '-', d.metadata['Name']).lower())",
+        timeout=60,
+    )
+    return set(out.split())
+
+
+@pytest.mark.timeout(600)
+def test_target_installs_no_http_server(
+    built_dists: dict[str, dict[str, Path]], installed_venv: Path
+) -> None:
+    """The target (and the tap) pull in neither the receiver nor its server, even transitively."""
+    dist_info = f"target_extras-{_package_version('target-extras')}.dist-info/"
+    with zipfile.ZipFile(built_dists["target-extras"]["wheel"]) as archive:
+        metadata = Metadata.from_email(archive.read(f"{dist_info}METADATA").decode())
+    required = {str(req.name).lower() for req in metadata.requires_dist or []}
+    assert "singer-sdk" in required  # the metadata was read
+    assert not required & RECEIVER_ONLY, sorted(required & RECEIVER_ONLY)
+    installed = _installed_distributions(installed_venv)
+    assert {"target-extras", "tap-clickup-extended", "sqlalchemy"} <= installed
+    assert not installed & (RECEIVER_ONLY | {RECEIVER_DIST}), sorted(installed & RECEIVER_ONLY)
+    assert not [c for c in RECEIVER_COMMANDS if (installed_venv / c).exists()]
+
+
+@pytest.fixture(scope="module")
+def receiver_dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``{"wheel": path, "sdist": path}`` of the webhook receiver, built by ``python -m build``."""
+    dist = tmp_path_factory.mktemp("dist-receiver")
+    _run(sys.executable, "-m", "build", "--outdir", dist, REPO_ROOT / RECEIVER)
+    wheels, sdists = sorted(dist.glob("*.whl")), sorted(dist.glob("*.tar.gz"))
+    assert len(wheels) == 1 and len(sdists) == 1, (wheels, sdists)
+    return {"wheel": wheels[0], "sdist": sdists[0]}
+
+
+@pytest.mark.timeout(600)
+def test_receiver_wheel_holds_only_its_package(receiver_dists: dict[str, Path]) -> None:
+    version = _version_of(REPO_ROOT / RECEIVER / RECEIVER_MODULE / "__init__.py")
+    dist_info = f"{RECEIVER_MODULE}-{version}.dist-info/"
+    with zipfile.ZipFile(receiver_dists["wheel"]) as archive:
+        names = archive.namelist()
+        metadata = Metadata.from_email(archive.read(f"{dist_info}METADATA").decode(), validate=True)
+        entry_points = archive.read(f"{dist_info}entry_points.txt").decode().splitlines()
+    module_dir = REPO_ROOT / RECEIVER / RECEIVER_MODULE
+    source = {
+        path.relative_to(REPO_ROOT / RECEIVER).as_posix()
+        for path in module_dir.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    }
+    assert {n for n in names if not n.startswith(dist_info)} == source
+    assert {n.removeprefix(dist_info) for n in names if n.startswith(dist_info)} == DIST_INFO_FILES
+    assert metadata.name == RECEIVER_DIST and str(metadata.version) == version
+    required = {str(req.name).lower() for req in metadata.requires_dist or []}
+    assert {"target-extras", "tap-clickup-extended", "starlette", "uvicorn"} <= required
+    for command in RECEIVER_COMMANDS:
+        assert f"{command} = {RECEIVER_MODULE}.cli:main" in entry_points
+    with tarfile.open(receiver_dists["sdist"]) as archive:
+        top = f"{RECEIVER_MODULE}-{version}/"
+        members = {member.name.removeprefix(top) for member in archive.getmembers()}
+    assert {"PKG-INFO", "pyproject.toml", "README.md", "LICENSE"} <= members
+
+
+@pytest.mark.timeout(900)
+def test_receiver_wheel_installs_and_runs_under_both_names(
+    tmp_path_factory: pytest.TempPathFactory,
+    built_dists: dict[str, dict[str, Path]],
+    receiver_dists: dict[str, Path],
+) -> None:
+    """In a clean venv with the tap's and the target's wheels, both command names run."""
+    venv = tmp_path_factory.mktemp("receiver-venv") / "v"
+    _run(UV, "venv", "--quiet", "--python", sys.executable, venv)
+    wheels = [
+        built_dists["tap-clickup-extended"]["wheel"],
+        built_dists["target-extras"]["wheel"],
+        receiver_dists["wheel"],
+    ]
+    _run(UV, "pip", "install", "--quiet", "--python", venv / "bin" / "python", *wheels)
+    for command in RECEIVER_COMMANDS:
+        help_text = _run(venv / "bin" / command, "--help", timeout=60)
+        assert "serve" in help_text and "register" in help_text, help_text
+    assert {"starlette", "uvicorn", RECEIVER_DIST} <= _installed_distributions(venv / "bin")
