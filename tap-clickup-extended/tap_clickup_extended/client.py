@@ -20,9 +20,9 @@ import itertools
 import json
 import random
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from urllib.parse import parse_qs, urlparse
 
 import requests
@@ -41,6 +41,7 @@ from tap_clickup_extended.errors import (
     scrub,
 )
 from tap_clickup_extended.pagination import ArchivedPassPaginator, PassPage
+from tap_clickup_extended.run_state import ClickUpRun, RunState
 from tap_clickup_extended.surrogates import repair_lone_surrogates
 
 if TYPE_CHECKING:
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_clickup_extended.rate_limit import RateLimiter
-    from tap_clickup_extended.tap import TapClickUpExtended
 
 PROGRESS_EVERY_REQUESTS = 25
 MAX_BACKOFF_SECONDS = 60.0
@@ -87,6 +87,9 @@ class ClickUpStream(RESTStream[Any]):
     #: False for streams whose sync is a partial view (lookback windows, changed tasks):
     #: they must never send ACTIVATE_VERSION, or the target would delete unseen keys.
     emits_complete_snapshot = True
+    #: The ``RunState`` fields this stream writes and reads (``stream_order.py`` orders by them).
+    produces: ClassVar[frozenset[str]] = frozenset()
+    consumes: ClassVar[frozenset[str]] = frozenset()
 
     @property
     def records_jsonpath(self) -> str:
@@ -148,11 +151,9 @@ class ClickUpStream(RESTStream[Any]):
             stream_type = cast("type[ClickUpStream] | None", stream_type.parent_stream_type)
         return True
 
-    def _write_record_message(self, record: dict) -> None:
-        """Records of complete snapshots carry the run's table version (see ``finish_snapshot``)."""
-        if self._stream_version is None and self.is_complete_snapshot:
-            self._stream_version = self.clickup_tap.run_version
-        super()._write_record_message(record)
+    def carries_run_version(self) -> bool:
+        """Whether the records emitted from now on carry the run's table version."""
+        return self.is_complete_snapshot
 
     def finish_snapshot(self) -> None:
         """After a complete run: ACTIVATE_VERSION, so the target marks unseen keys deleted."""
@@ -160,9 +161,14 @@ class ClickUpStream(RESTStream[Any]):
             self._write_activate_version_message(self.clickup_tap.run_version)
 
     @property
-    def clickup_tap(self) -> TapClickUpExtended:
-        """The tap that owns this stream, with its run-wide state (typed)."""
-        return cast("TapClickUpExtended", self._tap)
+    def clickup_tap(self) -> ClickUpRun:
+        """The tap that owns this stream: its run-wide accounting, limiter and version."""
+        return cast("ClickUpRun", self._tap)
+
+    @property
+    def shared(self) -> RunState:
+        """What the streams of this run share (``run_state.py``): write what you produce."""
+        return self.clickup_tap.run_state
 
     @property
     def stats(self) -> StreamStats:
@@ -285,7 +291,7 @@ class ClickUpStream(RESTStream[Any]):
                 self._secret_free(str(body.get("err") or "")),
                 path,
                 match.group(1) if match else None,
-                self.clickup_tap.visible_team_ids,
+                self.shared.visible_team_ids,
             )
         content, replaced = repair_lone_surrogates(response.content)
         if replaced:
@@ -312,39 +318,16 @@ class ClickUpStream(RESTStream[Any]):
         """Records at ``records_jsonpath`` of the body parsed in ``validate_response``."""
         yield from extract_jsonpath(self.records_jsonpath, input=response.clickup_json)  # type: ignore[attr-defined]
 
-    def log_sync_costs(self) -> None:
-        """singer-sdk calls this on every stream after the sync: the last one logs the summary."""
-        super().log_sync_costs()
-        if self is list(self._tap.streams.values())[-1]:
-            self.clickup_tap.log_run_summary()
-
-    # Handing payloads to child streams without putting them in the context
-
-    def hand_over(self, key: str, payload: Any, **context: Any) -> Iterator[dict]:
-        """Yield one child context that names ``payload`` (kept only while children sync).
-
-        Child contexts end up in state and in every metric log line, so they carry ids
-        only; the payload itself waits in the tap's hand-off table under ``key``.
-        """
-        handoffs = self.clickup_tap.handoffs
-        handoffs[key] = payload
-        try:
-            yield {**context, "handoff": key}
-        finally:
-            handoffs.pop(key, None)
-
-    def taken_over(self, context: Context | None) -> Any:
-        """The payload the parent handed over with ``context`` (``None`` if none)."""
-        key = (context or {}).get("handoff")
-        return self.clickup_tap.handoffs.get(key) if key else None
-
     # Records
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        """Shape the record with ``transform_record`` and count it."""
+        """Shape the record with ``transform_record``, count it, give it the run's version."""
         record = self.transform_record(row, context)
         if record is not None and self.selected:
             self.stats.records += 1
+            # singer-sdk writes the record next, with ``_stream_version`` as its version.
+            if self._stream_version is None and self.carries_run_version():
+                self._stream_version = self.clickup_tap.run_version
         return record
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:

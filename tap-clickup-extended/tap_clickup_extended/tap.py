@@ -29,7 +29,9 @@ from tap_clickup_extended.config_file import read_config_files
 from tap_clickup_extended.errors import ClickUpFatalError, SettingsError, scrub
 from tap_clickup_extended.output_closed import stop_on_closed_output
 from tap_clickup_extended.rate_limit import RateLimiter
+from tap_clickup_extended.run_state import RunState
 from tap_clickup_extended.schema import VOLATILE
+from tap_clickup_extended.stream_order import run_order
 from tap_clickup_extended.streams import discover_stream_types
 from tap_clickup_extended.streams.hierarchy_streams import (
     FoldersStream,
@@ -59,7 +61,8 @@ DEFAULT_BASE_URL = "https://api.clickup.com/api/v2"
 MAX_RESERVE = 0.9
 DEFAULT_START_DAYS = 365
 
-#: Child streams come after their parents, and ``folders`` before ``lists``.
+#: The curated streams. The order they run in is ``STREAM_TYPES``, derived from what each
+#: produces and consumes (``stream_order.py``); this listing only breaks ties.
 CORE_STREAM_TYPES: tuple[type[ClickUpStream], ...] = (
     WorkspacesStream,
     MembersStream,
@@ -77,10 +80,11 @@ CORE_STREAM_TYPES: tuple[type[ClickUpStream], ...] = (
     TimeEntryScansStream,
     TimeEntriesStream,
 )
-#: The curated streams, then every stream class found in the other ``streams/*_streams.py``
-#: modules (``make new-stream`` writes those; see CONTRIBUTING.md).
-STREAM_TYPES: tuple[type[Stream], ...] = CORE_STREAM_TYPES + discover_stream_types(
-    CORE_STREAM_TYPES
+#: The curated streams and every stream class found in the other ``streams/*_streams.py``
+#: modules (``make new-stream`` writes those; see CONTRIBUTING.md), in the order they run:
+#: producers of ``RunState`` fields before their consumers, parents before children.
+STREAM_TYPES: tuple[type[ClickUpStream], ...] = run_order(
+    CORE_STREAM_TYPES + discover_stream_types(CORE_STREAM_TYPES)
 )
 
 
@@ -272,6 +276,8 @@ class TapClickUpExtended(Tap):
     ).to_dict()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        #: What the streams of this run share (``run_state.py``); streams read it as ``shared``.
+        self.run_state = RunState()
         try:
             super().__init__(*args, **kwargs)
         except ConfigValidationError as exc:
@@ -286,12 +292,7 @@ class TapClickUpExtended(Tap):
             self._warn_unknown_settings()
         #: Where a first run starts when ``start_date`` is not set: one year ago.
         self.default_start_date = datetime.now(UTC) - timedelta(days=DEFAULT_START_DAYS)
-        #: Payloads parents hand to their child streams (see ``ClickUpStream.hand_over``).
-        self.handoffs: dict[str, Any] = {}
         self.run_stats = RunStats()
-        self.visible_team_ids: set[str] = set()
-        #: Workspaces this run extracts (set by the workspaces stream's ``GET /team``).
-        self.synced_team_ids: list[str] | None = None
         self.rate_limiter = RateLimiter(
             float(self.config["rate_limit_per_minute"]),
             float(self.config["rate_limit_reserve"]),
@@ -326,8 +327,16 @@ class TapClickUpExtended(Tap):
                             properties[name][VOLATILE] = True
 
     def discover_streams(self) -> list[Stream]:
-        """Every stream of ``STREAM_TYPES``."""
-        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        """Every stream of ``STREAM_TYPES``; the fallback readers of ``RunState`` are wired."""
+        streams: list[Stream] = [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        by_name = {stream.name: stream for stream in streams}
+        self.run_state.is_selected = lambda name: name in by_name and by_name[name].selected
+        for stream in streams:
+            if isinstance(stream, WorkspacesStream):
+                self.run_state.read_team_ids = stream.read_team_ids
+            elif isinstance(stream, FoldersStream):
+                self.run_state.read_folder_ids = stream.read_folder_ids
+        return streams
 
     @functools.cached_property
     def run_version(self) -> int:
@@ -340,6 +349,7 @@ class TapClickUpExtended(Tap):
         """Sync every stream; then, only if all succeeded, close the full-table snapshots and
         write the end-of-sync marker (:mod:`.end_of_sync`)."""
         super().sync_all()
+        self.log_run_summary()  # after singer-sdk's per-stream cost lines
         for stream in self.streams.values():
             if isinstance(stream, ClickUpStream):  # every stream of STREAM_TYPES is one
                 stream.finish_snapshot()
@@ -350,12 +360,12 @@ class TapClickUpExtended(Tap):
         super().load_state(end_of_sync.without_marker(state))
 
     def load_streams(self) -> list[Stream]:  # type: ignore[misc]
-        """singer-sdk's streams in ``STREAM_TYPES`` order, not by name.
+        """singer-sdk's streams in ``STREAM_TYPES`` order (producers first), not by name.
 
         ``workspaces`` must run before the top-level ``tasks`` (its ``GET /team`` names the
         workspaces to read), which alphabetical order would not give.
         """
-        order = {stream_type: index for index, stream_type in enumerate(STREAM_TYPES)}
+        order: dict[type[Stream], int] = {t: index for index, t in enumerate(STREAM_TYPES)}
         return sorted(super().load_streams(), key=lambda stream: order[type(stream)])
 
     def log_run_summary(self) -> None:

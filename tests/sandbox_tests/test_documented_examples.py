@@ -317,7 +317,7 @@ def test_comment_example_and_next_page_cursor(tap: TapClickUpExtended, body: Any
     response = _response(body)
     stream.validate_response(response)
     (comment,) = response.clickup_json["comments"]  # type: ignore[attr-defined]
-    record = stream.post_process({**comment, "_task": {"task_id": "9hz", "team_id": TEAM_ID}})
+    record = stream.post_process({**comment, "task_id": "9hz", "team_id": TEAM_ID})
     assert record is not None
     assert record["id"] == "458"  # comment ids are strings of digits (§1)
     assert record["date"] == ms_to_iso("1568036964079")

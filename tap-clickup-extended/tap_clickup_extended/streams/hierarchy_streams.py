@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import requests
 from singer_sdk import typing as th
@@ -74,6 +73,7 @@ class FoldersStream(HierarchyStream):
 
     name = "folders"
     parent_stream_type = SpacesStream
+    produces = frozenset({"folder_ids_by_space"})
     path = "/space/{space_id}/folder"
     primary_keys = ("id",)
     records_key = "folders"
@@ -91,23 +91,17 @@ class FoldersStream(HierarchyStream):
         )
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._folder_ids_by_space: dict[str, list[str]] = {}
-
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        """The space's folders; their ids are kept until ``lists`` asks for them."""
+        """The space's folders; their ids are kept until ``lists`` takes them."""
         ids: list[str] = []
         for row in super().get_records(context):
             ids.append(str(row.get("id")))
             yield row
-        self._folder_ids_by_space[(context or {})["space_id"]] = ids
+        self.shared.folder_ids_by_space[(context or {})["space_id"]] = ids
 
-    def folder_ids_for(self, context: Context) -> list[str]:
-        """Folder ids of a space: from this run's folders sync, else one read (counted here)."""
-        cached = self._folder_ids_by_space.pop(context["space_id"], None)
-        if cached is not None:
-            return cached
+    def read_folder_ids(self, context: Context) -> list[str]:
+        """A space's folder ids, read now (counted here): for a run in which this stream does
+        not sync."""
         return [str(row.get("id")) for row in self.request_records(context)]
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
@@ -131,6 +125,8 @@ class ListsStream(HierarchyStream):
 
     name = "lists"
     parent_stream_type = SpacesStream
+    produces = frozenset({"list_teams", "folder_of_list"})
+    consumes = frozenset({"folder_ids_by_space", "read_folder_ids"})
     path = "/space/{space_id}/list"
     folder_path = "/folder/{folder_id}/list"
     primary_keys = ("id",)
@@ -151,13 +147,6 @@ class ListsStream(HierarchyStream):
         )
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        #: ``list id -> team id`` of every list this run emitted (for ``custom_fields``).
-        self.synced_list_teams: dict[str, str | None] = {}
-        #: ``list id -> folder id`` (``None``: folderless) of every list this run emitted.
-        self.folder_of_list: dict[str, str | None] = {}
-
     def get_url(self, context: Context | None) -> str:
         """The folder endpoint when the request context names a folder."""
         if context and context.get("folder_id"):
@@ -170,12 +159,21 @@ class ListsStream(HierarchyStream):
         for row in self.request_records({**space_context, "folder_id": None}):
             row["folderless"] = True
             yield row
-        folders: FoldersStream = self._tap.streams["folders"]  # type: ignore[assignment]
-        for folder_id in folders.folder_ids_for(space_context):
+        for folder_id in self._folder_ids(space_context):
             for row in self.request_records({**space_context, "folder_id": folder_id}):
                 row["folderless"] = False
                 row.setdefault("folder", {"id": folder_id})
                 yield row
+
+    def _folder_ids(self, space_context: Context) -> list[str]:
+        """The space's folder ids: from this run's ``folders``, else read now."""
+        ids = self.shared.folder_ids_by_space.pop(space_context["space_id"], None)
+        if ids is not None:
+            return ids
+        read = self.shared.read_folder_ids
+        if read is None:
+            raise RuntimeError("the tap wires RunState.read_folder_ids before a sync")
+        return read(space_context)
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape; ``folder_id`` is null for folderless lists."""
@@ -184,8 +182,8 @@ class ListsStream(HierarchyStream):
         list_id = id_str(row.get("id"))
         folder_id = None if folderless else id_str((row.get("folder") or {}).get("id"))
         if list_id is not None:
-            self.synced_list_teams[list_id] = (context or {}).get("team_id")
-            self.folder_of_list[list_id] = folder_id
+            self.shared.list_teams[list_id] = (context or {}).get("team_id")
+            self.shared.folder_of_list[list_id] = folder_id
         return {
             "id": list_id,
             "team_id": (context or {}).get("team_id"),

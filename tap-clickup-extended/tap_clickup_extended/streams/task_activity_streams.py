@@ -158,6 +158,8 @@ class CommentsStream(AfterWalkStream):
 
     name = "comments"
     path = "/task/{task_id}/comment"
+    produces = frozenset({"comment_scans"})
+    consumes = frozenset({"task_batches", "is_selected"})
     records_key = "comments"
     primary_keys = ("id",)
     selected_by_default = False
@@ -179,8 +181,6 @@ class CommentsStream(AfterWalkStream):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: Complete reads not yet handed to ``comment_scans`` (it syncs right after this stream).
-        self.completed_scans: list[dict[str, Any]] = []
         #: Tasks whose comments were read in this run (the re-check skips them).
         self._read_this_run: set[str] = set()
 
@@ -230,32 +230,30 @@ class CommentsStream(AfterWalkStream):
         rows: list[dict] = []
         for row in self.request_records(request):
             rows.append(row)
-            yield {**row, "_task": request}
+            yield {**row, **request}
         tracked = comment_recheck.tracked_tasks(self.stream_state)
         if self.stats.skipped_not_found != vanished_before:
             # 404: the task is gone, which is no statement about its comments.
             tracked.pop(task["task_id"], None)
         else:
             scanned_at = datetime.now(UTC).isoformat()
-            if self._scans_selected():
+            if self.shared.selected("comment_scans"):
                 ids = [str(r["id"]) for r in rows]
-                self.completed_scans.append(
+                self.shared.comment_scans.append(
                     {**request, "scanned_at": scanned_at, "comment_ids": ids}
                 )
             comment_recheck.note_read(tracked, request, rows, scanned_at)
         comment_recheck.save_tracked(self.stream_state, tracked)
 
-    def _scans_selected(self) -> bool:
-        scans = self._tap.streams.get("comment_scans")
-        return bool(scans is not None and scans.selected)
-
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
-        """Contract shape: people as user ids (no emails leave this stream)."""
-        task = row.get("_task") or {}
+        """Contract shape: people as user ids (no emails leave this stream).
+
+        ``task_id`` and ``team_id`` are the task whose comments ``get_records`` read.
+        """
         return {
             "id": str(row["id"]),
-            "task_id": task.get("task_id"),
-            "team_id": task.get("team_id"),
+            "task_id": row.get("task_id"),
+            "team_id": row.get("team_id"),
             "comment_text": row.get("comment_text"),
             "user_id": _user_id(row.get("user")),
             "date": ms_to_iso(row.get("date")),
@@ -270,7 +268,7 @@ class CommentScansStream(AfterWalkStream):
     """One record per complete read of a task's comments: every comment id the API returned.
 
     Makes no requests: it emits what ``comments`` (synced just before it, with the same
-    context) read completely. A read cut short (an error) or answered 404 is not a scan. The
+    context) read completely (``RunState.comment_scans``). A read cut short (an error) or answered 404 is not a scan. The
     key is the task, so the current scan of a task is its latest complete read; a comment of
     the task that it does not list, read no later than it, is deleted (data-contracts §1).
     Not selected by default, like ``comments``; select both.
@@ -278,6 +276,7 @@ class CommentScansStream(AfterWalkStream):
 
     name = "comment_scans"
     primary_keys = ("task_id",)
+    consumes = frozenset({"comment_scans"})
     selected_by_default = False
     schema = build_schema(
         th.PropertiesList(
@@ -291,9 +290,7 @@ class CommentScansStream(AfterWalkStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """The complete reads ``comments`` made since this stream last synced."""
-        comments = self._tap.streams["comments"]
-        if not isinstance(comments, CommentsStream):
-            return
-        scans, comments.completed_scans = comments.completed_scans, []
+        scans = list(self.shared.comment_scans)
+        self.shared.comment_scans.clear()
         for scan in scans:
             yield {**scan, "comment_count": len(scan["comment_ids"])}

@@ -1,15 +1,15 @@
 """Tasks (incremental on ``date_updated``) and what is derived from their payloads.
 
 ``custom_fields`` and ``task_custom_field_values`` are child streams of ``tasks``: the tasks
-stream hands them its payloads in batches of up to ``CHILD_BATCH_SIZE`` tasks (one child sync
-per batch, not per task). ``custom_fields`` makes requests only after the walk, for lists no
+stream lends them its payloads (``RunState.task_batches``) in batches of up to
+``CHILD_BATCH_SIZE`` tasks (one child sync per batch, not per task). ``custom_fields`` makes requests only after the walk, for lists no
 task payload has ever shown (see ``CustomFieldsStream``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 import requests
 from singer_sdk import typing as th
@@ -31,14 +31,16 @@ from tap_clickup_extended.pagination import (
     UpdatedKeysetPaginator,
 )
 from tap_clickup_extended.relationships import current_relationship_keys, task_relationships
+from tap_clickup_extended.run_state import TaskPayload, lend
 from tap_clickup_extended.schema import ANY_JSON, build_schema, iso_property
-from tap_clickup_extended.streams.hierarchy_streams import ListsStream
 
 CHILD_BATCH_SIZE = 100
 #: Custom key of the ``custom_fields`` stream state: lists whose fields were seen.
 COVERED_LISTS_KEY = "covered_list_ids"
 #: The context of a child's once-per-run sync after the tasks walk.
 AFTER_WALK = "after_walk"
+#: The child-context key naming the lent batch (``RunState.task_batches``).
+BATCH_KEY = "task_batch"
 PRIORITY_NAMES = {1: "urgent", 2: "high", 3: "normal", 4: "low"}
 
 
@@ -72,6 +74,8 @@ class TasksStream(ClickUpStream):
 
     name = "tasks"
     path = "/team/{team_id}/task"
+    produces = frozenset({"task_batches"})
+    consumes = frozenset({"synced_team_ids", "read_team_ids", "folder_of_list"})
     primary_keys = ("id",)
     replication_key = "date_updated"
     is_sorted = True
@@ -132,7 +136,7 @@ class TasksStream(ClickUpStream):
         #: ``date_updated`` (ISO) of the task the walk holds back after the one being
         #: processed; ``None`` when that one is the partition's last.
         self._next_updated: str | None = None
-        self._pending_tasks: list[dict[str, Any]] = []
+        self._pending_tasks: list[TaskPayload] = []
         self._partitions: list[dict] | None = None
         self._paginator: UpdatedKeysetPaginator | None = None
         self._walk_context: Context | None = None
@@ -149,11 +153,13 @@ class TasksStream(ClickUpStream):
     def partitions(self) -> list[dict] | None:
         """``{team_id, archived}`` for every synced workspace, non-archived pass first."""
         if self._partitions is None:
-            team_ids = self.clickup_tap.synced_team_ids
+            team_ids = self.shared.synced_team_ids
             if team_ids is None:
                 # The workspaces stream did not run (deselected with all its children).
-                workspaces = cast("ClickUpStream", self._tap.streams["workspaces"])
-                team_ids = [str(team["id"]) for team in workspaces.request_records(None)]
+                read = self.shared.read_team_ids
+                if read is None:
+                    raise RuntimeError("the tap wires RunState.read_team_ids before a sync")
+                team_ids = read()
             self._partitions = [
                 {"team_id": team_id, "archived": archived}
                 for team_id in team_ids
@@ -179,11 +185,9 @@ class TasksStream(ClickUpStream):
         starts = self._walk_starts
         return bool(partitions) and all(starts.get(_partition_key(p)) == 0 for p in partitions)
 
-    def _write_record_message(self, record: dict) -> None:
+    def carries_run_version(self) -> bool:
         """A record read by a walk from nothing carries the run's table version."""
-        if self._stream_version is None and self._partition_since_ms == 0:
-            self._stream_version = self.clickup_tap.run_version
-        super()._write_record_message(record)
+        return self._partition_since_ms == 0 or self.is_complete_snapshot
 
     def finish_snapshot(self) -> None:
         """ACTIVATE_VERSION after a complete scan; otherwise say why no deletion was proven."""
@@ -293,6 +297,9 @@ class TasksStream(ClickUpStream):
     ) -> None:
         """Advance the bookmark only over tasks whose children are out; then emit STATE.
 
+        (singer-sdk has no public hook for "the record went out, move the bookmark": this is the
+        one private method the tap overrides, and it calls singer-sdk's own.)
+
         The children of a batch of tasks (custom-field values, relationships, status history,
         comments) are emitted while its last task is processed, after the batch's other tasks
         went out. Any STATE written in between (each child stream writes one after its sync)
@@ -388,9 +395,8 @@ class TasksStream(ClickUpStream):
         A folderless list's tasks carry the space's hidden system folder, which is no folder
         of the workspace; a real folder can be hidden too, so the lists stream decides.
         """
-        lists = self._tap.streams.get("lists")
         list_id = id_str((row.get("list") or {}).get("id"))
-        known: dict[str, str | None] = getattr(lists, "folder_of_list", {})
+        known = self.shared.folder_of_list
         if list_id in known:
             return known[list_id]
         return None if folder.get("hidden") else id_str(folder.get("id"))
@@ -398,14 +404,15 @@ class TasksStream(ClickUpStream):
     def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
         """One child context per batch of tasks (and one for the last, partial batch).
 
-        The batch carries each task's raw payload (``raw``) for the derived streams.
+        The batch, with each task's raw payload (``raw``), is lent to the derived streams.
         """
         is_last = record["id"] == self._flush_after_id
         if self._pending_tasks and (len(self._pending_tasks) >= CHILD_BATCH_SIZE or is_last):
             batch, self._pending_tasks = self._pending_tasks, []
             self._flushed_at_id = record["id"]
             key = f"tasks:{batch[0]['task_id']}"
-            yield from self.hand_over(key, batch, team_id=record["team_id"])
+            with lend(self.shared.task_batches, key, batch):
+                yield {"team_id": record["team_id"], BATCH_KEY: key}
 
 
 class TaskPayloadStream(ClickUpStream):
@@ -414,16 +421,18 @@ class TaskPayloadStream(ClickUpStream):
     parent_stream_type = TasksStream
     state_partitioning_keys: list[str] = []
     emits_complete_snapshot = False
+    consumes = frozenset({"task_batches"})
 
-    def batch(self, context: Context | None) -> list[dict[str, Any]]:
-        """The batch of tasks the parent handed over with ``context`` (empty if none)."""
-        return list(self.taken_over(context) or [])
+    def batch(self, context: Context | None) -> list[TaskPayload]:
+        """The batch of tasks the parent lent with ``context`` (empty if none)."""
+        key = (context or {}).get(BATCH_KEY)
+        return list(self.shared.task_batches.get(key, [])) if key else []
 
-    def changed_tasks(self, context: Context | None) -> list[dict[str, Any]]:
+    def changed_tasks(self, context: Context | None) -> list[TaskPayload]:
         """The batch without the bookmark task read again (its version was read before)."""
         return [task for task in self.batch(context) if task["changed"]]
 
-    def task_fields(self, context: Context | None) -> Iterable[tuple[dict, dict]]:
+    def task_fields(self, context: Context | None) -> Iterable[tuple[TaskPayload, dict]]:
         """``(task, custom-field entry)`` for every entry of every task of the batch."""
         for task in self.batch(context):
             for field in task["custom_fields"]:
@@ -452,6 +461,7 @@ class CustomFieldsStream(AfterWalkStream):
 
     name = "custom_fields"
     path = "/list/{list_id}/field"
+    consumes = frozenset({"task_batches", "list_teams", "is_selected"})
     records_key = "fields"
     tolerate_not_found = True
     primary_keys = ("id",)
@@ -508,15 +518,14 @@ class CustomFieldsStream(AfterWalkStream):
 
     def _uncovered_list_fields(self) -> Iterable[dict]:
         """``GET /list/{id}/field`` for each list of this run no task payload has covered."""
-        lists: ListsStream = self._tap.streams["lists"]  # type: ignore[assignment]
-        if not lists.selected:
+        if not self.shared.selected("lists"):
             self.logger.info(
                 "custom_fields: the lists stream is not selected, so fields of lists without "
                 "tasks are not read (select lists to read them)."
             )
             return
         covered = self._covered_list_ids()
-        uncovered = {k: v for k, v in lists.synced_list_teams.items() if k not in covered}
+        uncovered = {k: v for k, v in self.shared.list_teams.items() if k not in covered}
         self.logger.info(
             "custom_fields: %d list(s) never seen on a task; reading their fields", len(uncovered)
         )

@@ -1,7 +1,7 @@
 """Time entries, read in windows of at most 30 days, and one scan record per window.
 
 ``time_entry_scans`` makes the requests: for each window it asks for every assignee chunk,
-hands the entries to its child ``time_entries`` (which therefore come first in the output)
+lends the entries to its child ``time_entries`` (which therefore come first in the output)
 and then emits the scan record listing every entry id the API returned for the window and
 the member ids it asked for (``assignee_ids``); a later scan covering an entry's start that
 asked for the entry's member and does not list it is how downstream detects a deletion (a
@@ -26,6 +26,7 @@ from tap_clickup_extended.conversions import (
     ms_to_iso,
     to_int,
 )
+from tap_clickup_extended.run_state import lend
 from tap_clickup_extended.schema import build_schema, iso_property
 from tap_clickup_extended.streams.workspace_streams import WorkspacesStream
 
@@ -58,6 +59,8 @@ class TimeEntryScansStream(ClickUpStream):
 
     name = "time_entry_scans"
     parent_stream_type = WorkspacesStream
+    produces = frozenset({"window_entries"})
+    consumes = frozenset({"members_by_team"})
     path = "/team/{team_id}/time_entries"
     primary_keys = ("team_id", "window_start")
     replication_key = "scanned_at"
@@ -105,7 +108,7 @@ class TimeEntryScansStream(ClickUpStream):
         base = dict(context or {})
         member_ids = sorted(
             uid
-            for member in self.taken_over(context) or []
+            for member in self.shared.members_by_team.get(str(base.get("team_id")), [])
             if (uid := to_int((member.get("user") or {}).get("id"))) is not None
         )
         size = int(self.config["time_entries_assignee_chunk_size"])
@@ -126,27 +129,26 @@ class TimeEntryScansStream(ClickUpStream):
                 }
                 for entry in self.request_records(request_context):
                     entries.setdefault(str(entry.get("id")), entry)
+            window_key = (str(base["team_id"]), iso_from_ms(window_start))
+            # kept for ``time_entries`` until the scan's children are out (``lend`` below)
+            self.shared.window_entries[window_key] = list(entries.values())
             yield {
                 "team_id": base["team_id"],
-                "window_start": iso_from_ms(window_start),
+                "window_start": window_key[1],
                 "window_end": iso_from_ms(window_end),
                 "scanned_at": datetime.now(UTC).isoformat(timespec="microseconds"),
                 "entry_ids": sorted(entries),
                 "entry_count": len(entries),
                 # without members the request names no assignee: the token's own entries only
                 "assignee_ids": member_ids,
-                "_entries": list(entries.values()),
             }
 
-    def transform_record(self, row: dict, context: Context | None) -> dict | None:
-        """The scan record; the raw entries are kept aside for ``time_entries``."""
-        self._window_entries = row.pop("_entries")
-        return row
-
     def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
-        """The window's entries are handed to ``time_entries`` (no further request)."""
-        key = f"time_entries:{record['team_id']}:{record['window_start']}"
-        yield from self.hand_over(key, self._window_entries, team_id=record["team_id"])
+        """The window's entries are lent to ``time_entries`` (no further request)."""
+        key = (str(record["team_id"]), str(record["window_start"]))
+        entries = self.shared.window_entries.get(key, [])
+        with lend(self.shared.window_entries, key, entries):
+            yield {"team_id": record["team_id"], "window_start": key[1]}
 
 
 class TimeEntriesStream(ClickUpStream):
@@ -154,6 +156,7 @@ class TimeEntriesStream(ClickUpStream):
 
     name = "time_entries"
     parent_stream_type = TimeEntryScansStream
+    consumes = frozenset({"window_entries", "folder_of_list"})
     primary_keys = ("id",)
     state_partitioning_keys: list[str] = []
     emits_complete_snapshot = False
@@ -180,8 +183,9 @@ class TimeEntriesStream(ClickUpStream):
     )
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        """The entries of one window, handed over by the scan."""
-        yield from self.taken_over(context) or []
+        """The entries of one window, lent by the scan."""
+        key = (str((context or {}).get("team_id")), str((context or {}).get("window_start")))
+        yield from self.shared.window_entries.get(key, [])
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape; a negative duration is a running timer."""
@@ -221,8 +225,7 @@ class TimeEntriesStream(ClickUpStream):
         applies the rule from the landed lists).
         """
         list_id = id_str(location.get("list_id"))
-        lists = self._tap.streams.get("lists")
-        known: dict[str, str | None] = getattr(lists, "folder_of_list", {})
+        known = self.shared.folder_of_list
         if list_id in known:
             return known[list_id]
         return id_str(location.get("folder_id"))

@@ -12,6 +12,7 @@ from singer_sdk.helpers.types import Context
 from tap_clickup_extended.client import ClickUpStream
 from tap_clickup_extended.conversions import id_str, ms_to_iso, to_int
 from tap_clickup_extended.errors import UnknownTeamError
+from tap_clickup_extended.run_state import lend
 from tap_clickup_extended.schema import build_schema, iso_property
 
 
@@ -20,6 +21,7 @@ class WorkspacesStream(ClickUpStream):
 
     name = "workspaces"
     path = "/team"
+    produces = frozenset({"visible_team_ids", "synced_team_ids", "members_by_team"})
     primary_keys = ("id",)
     records_key = "teams"
     schema = build_schema(
@@ -39,7 +41,7 @@ class WorkspacesStream(ClickUpStream):
         """Record the visible workspaces; fail at once on a configured id the token lacks."""
         teams = list(super().parse_response(response))
         visible = {str(team.get("id")) for team in teams}
-        self.clickup_tap.visible_team_ids = visible
+        self.shared.visible_team_ids = visible
         wanted = [str(team_id).strip() for team_id in self.config.get("team_ids") or []]
         unknown = [team_id for team_id in wanted if team_id not in visible]
         if unknown:
@@ -48,8 +50,12 @@ class WorkspacesStream(ClickUpStream):
                 f"it can see {', '.join(sorted(visible)) or 'none'}; fix the team_ids setting."
             )
         synced = [team for team in teams if not wanted or str(team.get("id")) in wanted]
-        self.clickup_tap.synced_team_ids = [str(team.get("id")) for team in synced]
+        self.shared.synced_team_ids = [str(team.get("id")) for team in synced]
         yield from synced
+
+    def read_team_ids(self) -> list[str]:
+        """The synced workspace ids, read now: for a run in which this stream does not sync."""
+        return [str(team["id"]) for team in self.request_records(None)]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,9 +74,10 @@ class WorkspacesStream(ClickUpStream):
         }
 
     def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
-        """Members and per-workspace streams get the team id; the members are handed over."""
+        """Members and per-workspace streams get the team id; the members are lent to them."""
         members = self._members_by_team.pop(record["id"], [])
-        yield from self.hand_over(f"members:{record['id']}", members, team_id=record["id"])
+        with lend(self.shared.members_by_team, record["id"], members):
+            yield {"team_id": record["id"]}
 
 
 class MembersStream(ClickUpStream):
@@ -78,6 +85,7 @@ class MembersStream(ClickUpStream):
 
     name = "members"
     parent_stream_type = WorkspacesStream
+    consumes = frozenset({"members_by_team"})
     primary_keys = ("team_id", "user_id")
     state_partitioning_keys: list[str] = []
     schema = build_schema(
@@ -97,8 +105,8 @@ class MembersStream(ClickUpStream):
     )
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
-        """The parent's members, handed over from its ``GET /team`` payload."""
-        yield from self.taken_over(context) or []
+        """The parent's members, lent from its ``GET /team`` payload."""
+        yield from self.shared.members_by_team.get(str((context or {}).get("team_id")), [])
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape; fields may sit on the member or on its ``user``."""
