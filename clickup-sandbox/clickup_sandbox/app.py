@@ -20,6 +20,7 @@ from clickup_sandbox.generator import OWNER_USER_ID, generate
 from clickup_sandbox.handlers.common import ApiError, ApiRequest
 from clickup_sandbox.model import State
 from clickup_sandbox.ratelimit import RateDecision, RateLimiter
+from clickup_sandbox.request_log import RequestLog
 from clickup_sandbox.stats import Stats
 from clickup_sandbox.webhook_delivery import WebhookDispatcher
 
@@ -68,17 +69,19 @@ class SandboxApp:
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
         self.faults = FaultInjector()
         self.stats = Stats()
+        self.requests = RequestLog()
         self.tokens: dict[str, int] = dict.fromkeys(config.tokens, OWNER_USER_ID)
         self.webhooks = WebhookDispatcher(config, self.lock, lambda: self.state)
 
     def regenerate(self) -> None:
-        """Rebuild the workspace from the original seed; clear rate windows, fault rules and
-        webhook deliveries."""
+        """Rebuild the workspace from the original seed; clear rate windows, fault rules, the
+        request log and webhook deliveries."""
         fresh = generate(self.config)
         with self.lock:
             self.state = fresh
         self.limiter.reset()
         self.faults.clear()
+        self.requests.clear()
         self.webhooks.reset()
 
     def rate_key(self, auth_header: str | None) -> str:

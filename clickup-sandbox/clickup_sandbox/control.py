@@ -1,5 +1,5 @@
 """The control API under /_sandbox (no auth, not rate limited): stats, export, mutate, faults,
-hostile strings, webhook deliveries."""
+the request log, hostile strings, webhook deliveries."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def handle(app: SandboxApp, method: str, path: str, raw_body: bytes) -> tuple[in
         return _add_faults(app, body)
     if key == ("DELETE", "/_sandbox/faults"):
         app.faults.clear()
+        return 200, {"ok": True}
+    if key == ("GET", "/_sandbox/requests"):
+        return 200, {"requests": [entry.as_json() for entry in app.requests.entries()]}
+    if key == ("DELETE", "/_sandbox/requests"):
+        app.requests.clear()
         return 200, {"ok": True}
     if key[1].startswith(("/_sandbox/webhook_events", "/_sandbox/webhooks")):
         return handle_webhooks(app, *key, body)

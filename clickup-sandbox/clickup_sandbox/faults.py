@@ -1,4 +1,18 @@
-"""Fault injection rules for the API: 5xx, 429, slow replies, truncated bodies, connection resets."""
+"""Fault injection rules for the API: 5xx, 404, 429, slow replies, truncated bodies, resets.
+
+Kinds (each answers as ClickUp does, with ``{"err", "ECODE"}`` bodies and the X-RateLimit-*
+headers of the request's token):
+
+- ``http_500``, ``http_503``: ClickUp's JSON error bodies; ``http_502``: a proxy's HTML page;
+- ``http_404``: ``{"err": "Task not found, deleted", "ECODE": "ITEM_013"}``, what ClickUp answers
+  for a task deleted since the client listed it;
+- ``http_429``: ``X-RateLimit-Remaining: 0`` and the window's reset, or ``reset_in_seconds``
+  from now (``X-RateLimit-Reset`` in epoch seconds, rounded up) when the rule sets it;
+- ``slow``: the normal answer after ``delay_seconds``;
+- ``truncate``: the headers promise the whole body, half of it is sent, the connection closes;
+- ``truncate_json``: a complete 200 response whose body is the first half of the JSON;
+- ``reset``: a TCP reset, no response.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +20,17 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("http_500", "http_502", "http_503", "http_429", "slow", "truncate", "reset")
+KINDS = (
+    "http_500",
+    "http_502",
+    "http_503",
+    "http_404",
+    "http_429",
+    "slow",
+    "truncate",
+    "truncate_json",
+    "reset",
+)
 
 
 class FaultRuleError(ValueError):
@@ -24,6 +48,8 @@ class FaultRule:
     delay_seconds: float = 1.0
     method: str | None = None
     after: int = 0
+    #: ``http_429`` only: X-RateLimit-Reset this many seconds from now instead of the window's.
+    reset_in_seconds: float | None = None
     seen: int = 0
     fired: int = 0
 
@@ -44,11 +70,18 @@ class FaultRule:
                 delay_seconds=float(raw.get("delay_seconds", 1.0)),
                 method=(str(raw["method"]).upper() if raw.get("method") else None),
                 after=int(raw.get("after", 0)),
+                reset_in_seconds=(
+                    None if raw.get("reset_in_seconds") is None else float(raw["reset_in_seconds"])
+                ),
             )
         except (TypeError, ValueError) as exc:
             raise FaultRuleError(f"bad rule value: {exc}") from exc
         if rule.count < 1 or rule.every < 1 or rule.delay_seconds < 0 or rule.after < 0:
             raise FaultRuleError("count and every must be >= 1, delay_seconds and after >= 0")
+        if rule.reset_in_seconds is not None and (
+            rule.kind != "http_429" or rule.reset_in_seconds < 0
+        ):
+            raise FaultRuleError("reset_in_seconds is for http_429 rules only, and >= 0")
         return rule
 
     def as_json(self) -> dict[str, Any]:
@@ -61,6 +94,7 @@ class FaultRule:
             "delay_seconds": self.delay_seconds,
             "method": self.method,
             "after": self.after,
+            "reset_in_seconds": self.reset_in_seconds,
             "fired": self.fired,
         }
 

@@ -8,18 +8,20 @@ replies need direct control of the connection, which web frameworks hide.
 from __future__ import annotations
 
 import logging
+import math
 import socket
 import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from clickup_sandbox import control
 from clickup_sandbox.app import UNMATCHED, SandboxApp, encode
 from clickup_sandbox.config import SandboxConfig
 from clickup_sandbox.faults import FaultRule
+from clickup_sandbox.request_log import LoggedRequest
 from clickup_sandbox.routes import match
 
 API_PREFIX = "/api/v2"
@@ -33,6 +35,11 @@ FAULT_STATUS = {
         503,
         "application/json",
         encode({"err": "Service temporarily unavailable", "ECODE": "APP_503"}),
+    ),
+    "http_404": (
+        404,
+        "application/json",
+        encode({"err": "Task not found, deleted", "ECODE": "ITEM_013"}),
     ),
 }
 
@@ -78,7 +85,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         content_type: str = "application/json",
         cut: bool = False,
+        half: bool = False,
     ) -> None:
+        if half:
+            # Truncated JSON in a complete response: the length says what is sent.
+            payload = payload[: len(payload) // 2]
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -115,22 +126,39 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def _api(self, method: str, path: str, query: str, raw: bytes) -> None:
         app = self.server.app
         auth = self.headers.get("Authorization")
+        arrived = time.time()
+
+        def log(status: int | None) -> None:
+            entry = LoggedRequest(
+                method, API_PREFIX + path, parse_qs(query, keep_blank_values=True), auth, arrived,
+                status,
+            )  # fmt: skip
+            app.requests.record(entry)
+
         rule = app.faults.match(method, self.path)
-        if rule is not None and self._fault(rule, method, path, auth):
-            return
+        if rule is not None:
+            status = self._fault(rule, method, path, auth)
+            if status is not False:
+                log(status)
+                return
         response = app.handle_api(method, path, query, auth, raw)
         cut = rule is not None and rule.kind == "truncate"
+        half = rule is not None and rule.kind == "truncate_json"
         app.stats.record(
             response.endpoint,
             response.token,
             response.status,
             throttled=response.throttled,
-            fault=cut,
+            fault=cut or half,
         )
-        self._send(response.status, response.body, response.headers, cut=cut)
+        log(response.status)
+        self._send(response.status, response.body, response.headers, cut=cut, half=half)
 
-    def _fault(self, rule: FaultRule, method: str, path: str, auth: str | None) -> bool:
-        """Apply a fault; True when the request is finished (no normal answer follows)."""
+    def _fault(
+        self, rule: FaultRule, method: str, path: str, auth: str | None
+    ) -> int | bool | None:
+        """Apply a fault: the status sent (None: the connection was reset) when the request is
+        finished, False when the normal answer follows."""
         app = self.server.app
         found = match(method, path)
         endpoint = found[0].key if found else UNMATCHED
@@ -138,22 +166,24 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if rule.kind == "slow":
             time.sleep(rule.delay_seconds)
             return False
-        if rule.kind == "truncate":
+        if rule.kind in ("truncate", "truncate_json"):
             return False
         if rule.kind == "reset":
             app.stats.record(endpoint, token, None, throttled=False, fault=True)
             self._reset()
-            return True
+            return None
         headers = app.peek_rate(auth).headers()
         if rule.kind == "http_429":
             headers["X-RateLimit-Remaining"] = "0"
+            if rule.reset_in_seconds is not None:
+                headers["X-RateLimit-Reset"] = str(math.ceil(time.time() + rule.reset_in_seconds))
             app.stats.record(endpoint, token, 429, throttled=True, fault=True)
             self._send(429, encode({"err": "Rate limit reached", "ECODE": "APP_002"}), headers)
-            return True
+            return 429
         status, content_type, payload = FAULT_STATUS[rule.kind]
         app.stats.record(endpoint, token, status, throttled=False, fault=True)
         self._send(status, payload, headers, content_type=content_type)
-        return True
+        return status
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):

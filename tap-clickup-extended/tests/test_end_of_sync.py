@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fake_clickup import TEAM_ID, FakeClickUp, Fault
 from tap_clickup_extended.end_of_sync import MARKER_KEY
-from tap_testkit import run_tap
+
+from .conftest import SandboxApi
+from .tap_testkit import run_tap
 
 
 def test_a_successful_run_ends_with_the_marker_state(
-    tmp_path: Path, fake_api: FakeClickUp, base_config: dict[str, Any]
+    tmp_path: Path, sandbox_api: SandboxApi, base_config: dict[str, Any]
 ) -> None:
     run = run_tap(tmp_path, base_config)
     assert run.returncode == 0, run.stderr
@@ -26,13 +27,13 @@ def test_a_successful_run_ends_with_the_marker_state(
 
 
 def test_an_old_marker_in_the_input_state_is_never_re_emitted(
-    tmp_path: Path, fake_api: FakeClickUp, base_config: dict[str, Any]
+    tmp_path: Path, sandbox_api: SandboxApi, base_config: dict[str, Any]
 ) -> None:
     first = run_tap(tmp_path, base_config)
     assert first.returncode == 0, first.stderr
     state = first.last_state()
     assert MARKER_KEY in state
-    fake_api.faults[f"/api/v2/team/{TEAM_ID}/task"].extend([Fault(status=503)] * 5)
+    sandbox_api.fail(f"/api/v2/team/{sandbox_api.team_id}/task?", "http_503", count=5)
     failed = run_tap(tmp_path, {**base_config, "max_retries": 1}, state=state)
     assert failed.returncode == 1
     failed_states = [m["value"] for m in failed.messages if m["type"] == "STATE"]

@@ -12,9 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from tap_testkit import TapRun, run_tap
 
 from orchestrate.sandbox_runner import running_sandbox
+
+from .tap_testkit import TapRun, run_tap
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from tap_testkit import control, running_sandbox
+
+from .tap_testkit import control, running_sandbox
 
 TAP = [sys.executable, "-m", "tap_clickup_extended"]
 

@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 from clickup_sandbox.budget_floor import budget_floor, spending_times
 from clickup_sandbox.second_client import SecondClient
-from tap_testkit import TapRun, run_tap
 
 from orchestrate.sandbox_runner import Sandbox, running_sandbox
+
+from .tap_testkit import TapRun, run_tap
 
 ALONE, SHARED, SPURIOUS = "pk_sandbox", "pk_shared", "pk_spurious"
 WORKSPACE = ["--tasks", "250", "--members", "5", "--months", "3", "--seed", "5"]

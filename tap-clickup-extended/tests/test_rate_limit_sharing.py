@@ -10,8 +10,9 @@ made the limiter wait for every reset for the rest of the run (hundreds of secon
 from __future__ import annotations
 
 from clickup_sandbox.budget_floor import budget_floor
-from limiter_replay import OtherClient, replay
 from tap_clickup_extended.spending_estimate import SpendingEstimate
+
+from .limiter_replay import OtherClient, replay
 
 LIMIT, WINDOW = 100, 5.0
 REQUESTS = 300

@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 from clickup_sandbox.second_client import SecondClient
-from tap_testkit import TapRun, run_tap
 
 from orchestrate.sandbox_runner import Sandbox, running_sandbox
+
+from .tap_testkit import TapRun, run_tap
 
 TOKEN = "pk_sandbox"
 #: The tasks endpoint with its query (``/team/{id}/taskTemplate`` must not match).

@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from tap_testkit import TapRun, run_tap, running_sandbox
+
+from .tap_testkit import TapRun, run_tap, running_sandbox
 
 SANDBOX_TOKEN = "pk_sandbox"
 

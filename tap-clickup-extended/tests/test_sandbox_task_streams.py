@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tap_testkit import TapRun, control, run_tap, running_sandbox
+
+from .tap_testkit import TapRun, control, run_tap, running_sandbox
 
 TOKEN = "pk_sandbox"
 BULK = "GET /task/bulk_time_in_status/task_ids"

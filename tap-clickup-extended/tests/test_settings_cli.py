@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tap_testkit import run_tap
+
+from .tap_testkit import run_tap
 
 SECRET = "pk_SECRET_do_not_print"
 #: Nothing listens here: a setting that slipped through validation would fail differently.

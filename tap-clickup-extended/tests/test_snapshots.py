@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fake_clickup import TEAM_ID, FakeClickUp, Fault
 from tap_clickup_extended.tap import TapClickUpExtended
-from tap_testkit import run_tap
+
+from .conftest import SandboxApi
+from .tap_testkit import run_tap
 
 FULL_TABLE = {"workspaces", "members", "spaces", "folders", "lists", "task_templates"}
 
@@ -21,7 +22,7 @@ def test_full_table_streams_are_complete_snapshots_and_incremental_ones_are_not(
 
 
 def test_activate_version_follows_the_records_of_a_successful_run_only(
-    tmp_path: Path, fake_api: FakeClickUp, base_config: dict[str, Any]
+    tmp_path: Path, sandbox_api: SandboxApi, base_config: dict[str, Any]
 ) -> None:
     # from a start_date, the tasks walk is partial: it proves no deletion (a run from nothing is
     # a complete scan that versions the tasks too: tests/test_task_deletions.py)
@@ -42,7 +43,7 @@ def test_activate_version_follows_the_records_of_a_successful_run_only(
         m["type"] == "RECORD" and m["stream"] == "tasks" and "version" in m for m in messages
     )
     # A run that fails (here on the tasks walk) closes no snapshot: nothing gets deleted.
-    fake_api.faults[f"/api/v2/team/{TEAM_ID}/task"].extend([Fault(status=503)] * 5)
+    sandbox_api.fail(f"/api/v2/team/{sandbox_api.team_id}/task?", "http_503", count=5)
     failed = run_tap(tmp_path, {**base_config, "max_retries": 1})
     assert failed.returncode == 1
     assert not any(m["type"] == "ACTIVATE_VERSION" for m in failed.messages)

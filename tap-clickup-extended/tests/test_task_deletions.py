@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tap_testkit import TapRun, control, run_tap, running_sandbox
+
+from .tap_testkit import TapRun, control, run_tap, running_sandbox
 
 #: A start_date inside the sandbox's history: a full re-read from it misses the older tasks.
 RECENT = (datetime.now(UTC) - timedelta(days=20)).strftime("%Y-%m-%dT%H:%M:%SZ")

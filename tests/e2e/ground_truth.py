@@ -1,7 +1,9 @@
 """Expected rows computed independently from the sandbox export, and what was landed, compared.
 
 The sandbox's export is canonical (data-contracts §3): drop-down values as option ids, dates as
-ms, and so on. These helpers turn both sides into the same plain Python values.
+ms, and so on. These helpers turn both sides into the same plain Python values: the typed
+custom-field values (landing tables) and dim_tasks' custom-field flags. Every other mart has
+its one oracle in `marts_ground_truth` (fct_time_entries included).
 """
 
 from __future__ import annotations
@@ -27,50 +29,6 @@ def number(value: Any) -> Decimal | None:
     if value is None:
         return None
     return Decimal(str(value)).normalize()
-
-
-def expected_time_entries(export: dict[str, Any]) -> dict[str, tuple]:
-    deleted = set(export.get("deleted", {}).get("time_entries", []))
-    return {
-        entry["id"]: (
-            str(entry["team_id"]),
-            int(entry["user_id"]),
-            entry.get("task_id"),
-            entry["start_ms"],
-            entry.get("end_ms"),
-            entry.get("duration_ms"),
-            bool(entry["is_running"]),
-            bool(entry.get("billable")),
-            entry.get("description") or None,
-        )
-        for entry in export["time_entries"]
-        if entry["id"] not in deleted
-    }
-
-
-def landed_time_entries(database_url: str) -> dict[str, tuple]:
-    query = """
-        select time_entry_id, team_id, user_id, task_id, started_at_utc, ended_at_utc,
-               duration_ms, is_running, is_billable, description
-        from clickup_analytics.fct_time_entries
-    """
-    with psycopg.connect(database_url) as connection:
-        rows = connection.execute(query).fetchall()
-    landed = {}
-    for row in rows:
-        entry_id, team_id, user_id, task_id, start, end, duration, running, billable, text = row
-        landed[entry_id] = (
-            str(team_id),
-            int(user_id),
-            task_id,
-            to_ms(start),
-            to_ms(end),
-            None if duration is None else int(duration),
-            bool(running),
-            bool(billable),
-            text or None,
-        )
-    return landed
 
 
 def canonical_expected(field_type: str, value: Any) -> Any:

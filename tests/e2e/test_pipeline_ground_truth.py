@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from orchestrate.pipeline import run_pipeline
 from orchestrate.sandbox_runner import Sandbox
+from tests.e2e import marts_ground_truth
 from tests.e2e.ground_truth import (
     differences,
     expected_custom_field_values,
     expected_task_field_flags,
-    expected_time_entries,
     landed_custom_field_values,
     landed_dim_task_field_flags,
-    landed_time_entries,
 )
 from tests.e2e.lookback_truth import as_seen_with_lookback, scanned_window_starts
 
@@ -28,10 +29,15 @@ def assert_matches_ground_truth(
     sandbox: Sandbox, database_url: str, entries_truth: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Compare with the sandbox's export; time entries with `entries_truth` when given (what a
-    run at the default lookback must get right). Returns the export."""
+    run at the default lookback must get right). Returns the export.
+
+    fct_time_entries through the marts' oracle (`marts_ground_truth`), in the time zone the
+    pipeline inherits (dbt's `CLICKUP_TIME_ZONE`, else UTC)."""
     export = sandbox.export()
+    zone = ZoneInfo(os.environ.get("CLICKUP_TIME_ZONE") or "UTC")
     entries = differences(
-        expected_time_entries(entries_truth or export), landed_time_entries(database_url)
+        marts_ground_truth.expected_time_entries(entries_truth or export, zone),
+        marts_ground_truth.landed_time_entries(database_url),
     )
     assert not entries, "fct_time_entries differs from the sandbox:\n" + "\n".join(entries)
     expected_values = expected_custom_field_values(export)

@@ -85,6 +85,80 @@ def test_faults(fresh: Api) -> None:
     assert bad.status_code == 400
 
 
+def test_fault_kinds_404_truncated_json_and_429_with_a_reset(fresh: Api) -> None:
+    team_id = fresh.ok("/team")["teams"][0]["id"]
+    path = f"/team/{team_id}/space"
+    fresh.control(
+        "POST",
+        "/faults",
+        {"rules": [
+            {"path_contains": "/space", "kind": "http_404"},
+            {"path_contains": "/space", "kind": "truncate_json"},
+            {"path_contains": "/space", "kind": "http_429", "reset_in_seconds": 3},
+        ]},
+    )  # fmt: skip
+    gone = fresh.get(path)
+    assert gone.status_code == 404
+    assert gone.json() == {"err": "Task not found, deleted", "ECODE": "ITEM_013"}
+    assert all(h in gone.headers for h in RATE_HEADERS)
+    cut = fresh.get(path)
+    assert cut.status_code == 200
+    # A complete response (its length is what was sent) whose JSON stops halfway.
+    assert int(cut.headers["Content-Length"]) == len(cut.content) > 0
+    whole = fresh.get(path)  # the 429 rule is next: this is it
+    assert whole.status_code == 429
+    assert whole.json() == {"err": "Rate limit reached", "ECODE": "APP_002"}
+    assert whole.headers["X-RateLimit-Remaining"] == "0"
+    reset = int(whole.headers["X-RateLimit-Reset"])
+    assert time.time() + 2 < reset <= math.ceil(time.time() + 3)
+    body = fresh.get(path)
+    assert body.status_code == 200
+    assert cut.content == body.content[: len(body.content) // 2]
+    with pytest.raises(ValueError):
+        cut.json()
+    for bad in (
+        {"path_contains": "", "kind": "http_500", "reset_in_seconds": 1},
+        {"path_contains": "", "kind": "http_429", "reset_in_seconds": -1},
+    ):
+        refused = requests.post(
+            fresh.server.base_url + "/_sandbox/faults", json={"rules": [bad]}, timeout=5
+        )
+        assert refused.status_code == 400, bad
+
+
+def test_request_log_records_every_answered_request(fresh: Api) -> None:
+    fresh.control("DELETE", "/requests")
+    team_id = fresh.ok("/team")["teams"][0]["id"]
+    fresh.control("POST", "/faults", {"rules": [{"path_contains": "/space", "kind": "http_503"}]})
+    before = time.time()
+    fresh.get(f"/team/{team_id}/space", {"archived": "false"})
+    Api(fresh.server, token="pk_wrong").get("/team")
+    fresh.control("POST", "/faults", {"rules": [{"path_contains": "/folder", "kind": "reset"}]})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        fresh.get("/space/1/folder")
+    logged = fresh.control("GET", "/requests")["requests"]
+    assert [(r["method"], r["path"], r["status"]) for r in logged] == [
+        ("GET", "/api/v2/team", 200),
+        ("GET", f"/api/v2/team/{team_id}/space", 503),
+        ("GET", "/api/v2/team", 401),
+        ("GET", "/api/v2/space/1/folder", None),
+    ]
+    assert logged[1]["query"] == {"archived": ["false"]}
+    assert [r["authorization"] for r in logged] == [TOKEN, TOKEN, "pk_wrong", TOKEN]
+    assert before <= logged[1]["at"] <= logged[2]["at"] <= time.time()
+    # the control API itself is not logged; the Python API sees the same
+    assert fresh.server.app.requests.paths("/team") == [
+        "/api/v2/team",
+        f"/api/v2/team/{team_id}/space",
+        "/api/v2/team",
+    ]
+    fresh.control("DELETE", "/requests")
+    assert fresh.control("GET", "/requests") == {"requests": []}
+    fresh.ok("/team")
+    fresh.control("POST", "/reset")
+    assert fresh.control("GET", "/requests") == {"requests": []}, "a reset clears the log"
+
+
 def test_mutate_bumps_date_updated_and_export(fresh: Api) -> None:
     before = fresh.control("GET", "/export")
     previous_max = max(t["date_updated_ms"] for t in before["tasks"])
