@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import requests
-from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_clickup_extended.client import ClickUpStream
 from tap_clickup_extended.conversions import id_str, ms_to_iso, to_int
-from tap_clickup_extended.schema import build_schema, iso_property
+from tap_clickup_extended.fields.folders import FIELDS as FOLDERS_FIELDS
+from tap_clickup_extended.fields.lists import FIELDS as LISTS_FIELDS
+from tap_clickup_extended.fields.spaces import FIELDS as SPACES_FIELDS
 from tap_clickup_extended.streams.workspace_streams import WorkspacesStream
 
 
@@ -38,18 +39,7 @@ class SpacesStream(HierarchyStream):
     path = "/team/{team_id}/space"
     primary_keys = ("id",)
     records_key = "spaces"
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            th.Property("name", th.StringType),
-            th.Property("private", th.BooleanType),
-            th.Property("archived", th.BooleanType),
-            th.Property("color", th.StringType),
-            th.Property("statuses", th.ArrayType(th.ObjectType())),
-            th.Property("multiple_assignees", th.BooleanType),
-        )
-    )
+    schema = SPACES_FIELDS.schema()
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape."""
@@ -77,19 +67,7 @@ class FoldersStream(HierarchyStream):
     path = "/space/{space_id}/folder"
     primary_keys = ("id",)
     records_key = "folders"
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            th.Property("space_id", th.StringType),
-            th.Property("name", th.StringType),
-            th.Property("orderindex", th.IntegerType),
-            th.Property("hidden", th.BooleanType),
-            th.Property("archived", th.BooleanType),
-            th.Property("task_count", th.IntegerType),
-            th.Property("override_statuses", th.BooleanType),
-        )
-    )
+    schema = FOLDERS_FIELDS.schema()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -135,21 +113,7 @@ class ListsStream(HierarchyStream):
     folder_path = "/folder/{folder_id}/list"
     primary_keys = ("id",)
     records_key = "lists"
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            th.Property("space_id", th.StringType),
-            th.Property("folder_id", th.StringType),
-            th.Property("folderless", th.BooleanType),
-            th.Property("name", th.StringType),
-            th.Property("orderindex", th.IntegerType),
-            th.Property("archived", th.BooleanType),
-            th.Property("task_count", th.IntegerType),
-            iso_property("due_date"),
-            iso_property("start_date"),
-        )
-    )
+    schema = LISTS_FIELDS.schema()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
