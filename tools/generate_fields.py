@@ -207,7 +207,8 @@ def _landing_row(f: Field) -> str:
     flags = ", ".join(
         flag for flag, on in (("required", f.required), ("volatile", f.volatile)) if on
     )
-    return f"| `{f.name}` | `{f.landing_type}` | {flags} | {staging} | {_cell(f.doc)} |"
+    source = f"`{f.source}`" if f.source else ""
+    return f"| `{f.name}` | `{f.landing_type}` | {flags} | {source} | {staging} | {_cell(f.doc)} |"
 
 
 def render_contracts_region(streams: list[StreamFields]) -> str:
@@ -215,16 +216,17 @@ def render_contracts_region(streams: list[StreamFields]) -> str:
     out = [
         BEGIN,
         "",
-        "Landing columns per stream (before the load metadata above); `staging` is the column",
-        "of `stg_clickup_extras__<stream>` and `..._history`.",
+        "Landing columns per stream (before the load metadata above). `from ClickUp's object`: the",
+        "payload path the tap copies mechanically (empty: computed by the stream's code); `staging`:",
+        "the column of `stg_clickup_extras__<stream>` and `..._history`.",
     ]
     for declared in streams:
         out += [
             "",
             f"#### `clickup_extras.{declared.stream}`",
             "",
-            "| column | type | flags | staging | meaning |",
-            "|---|---|---|---|---|",
+            "| column | type | flags | from ClickUp's object | staging | meaning |",
+            "|---|---|---|---|---|---|",
             *(_landing_row(f) for f in declared.fields),
         ]
     out += ["", END]

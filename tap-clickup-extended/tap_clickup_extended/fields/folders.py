@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from singer_sdk import typing as th
 
+from tap_clickup_extended.conversions import id_str, to_int
 from tap_clickup_extended.fields.model import Field, StreamFields
 
 FIELDS = StreamFields(
@@ -13,6 +14,8 @@ FIELDS = StreamFields(
         Field(
             "id",
             th.StringType,
+            source="id",
+            convert=id_str,
             required=True,
             staging_name="folder_id",
             tests=("not_null",),
@@ -20,11 +23,18 @@ FIELDS = StreamFields(
         ),
         Field("team_id", th.StringType),
         Field("space_id", th.StringType),
-        Field("name", th.StringType, staging_name="folder_name"),
-        Field("orderindex", th.IntegerType),
-        Field("hidden", th.BooleanType, staging_name="is_hidden"),
-        Field("archived", th.BooleanType, staging_name="is_archived"),
-        Field("task_count", th.IntegerType),
-        Field("override_statuses", th.BooleanType, staging_name="has_override_statuses"),
+        Field("name", th.StringType, source="name", staging_name="folder_name"),
+        Field("orderindex", th.IntegerType, source="orderindex", convert=to_int),
+        Field("hidden", th.BooleanType, source="hidden", staging_name="is_hidden"),
+        Field(
+            "archived", th.BooleanType, source="archived", convert=bool, staging_name="is_archived"
+        ),
+        Field("task_count", th.IntegerType, source="task_count", convert=to_int),
+        Field(
+            "override_statuses",
+            th.BooleanType,
+            source="override_statuses",
+            staging_name="has_override_statuses",
+        ),
     ),
 )

@@ -145,9 +145,23 @@ class StreamFields:
     def __getitem__(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
-    def mapped(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """The fields with a ``source``, read from ClickUp's object."""
-        return {f.name: f.read(payload) for f in self.fields if f.source is not None}
+    def record(self, payload: dict[str, Any], **computed: Any) -> dict[str, Any]:
+        """The record in schema order: a field's value from ``computed``, else from its ``source``.
+
+        A field with neither is a declaration error, raised at once (not a silent null).
+        """
+        unknown = set(computed) - {f.name for f in self.fields}
+        if unknown:
+            raise ValueError(f"{self.stream}: no field named {', '.join(sorted(unknown))}")
+        record: dict[str, Any] = {}
+        for f in self.fields:
+            if f.name in computed:
+                record[f.name] = computed[f.name]
+            elif f.source is not None:
+                record[f.name] = f.read(payload)
+            else:
+                raise ValueError(f"{self.stream}.{f.name}: no source declared and no value given")
+        return record
 
     @property
     def staged(self) -> tuple[Field, ...]:

@@ -19,6 +19,6 @@ FIELDS = StreamFields(
             current_tests=("unique",),
         ),
         Field("team_id", th.StringType),
-        Field("name", th.StringType, staging_name="task_template_name"),
+        Field("name", th.StringType, source="name", staging_name="task_template_name"),
     ),
 )

@@ -43,16 +43,7 @@ class SpacesStream(HierarchyStream):
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape."""
-        return {
-            "id": id_str(row.get("id")),
-            "team_id": (context or {}).get("team_id"),
-            "name": row.get("name"),
-            "private": row.get("private"),
-            "archived": bool(row.get("archived")),
-            "color": row.get("color"),
-            "statuses": row.get("statuses"),
-            "multiple_assignees": row.get("multiple_assignees"),
-        }
+        return SPACES_FIELDS.record(row, team_id=(context or {}).get("team_id"))
 
     def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
         """Folders and lists are read per space."""
@@ -91,17 +82,11 @@ class FoldersStream(HierarchyStream):
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape."""
         space = row.get("space") or {}
-        return {
-            "id": id_str(row.get("id")),
-            "team_id": (context or {}).get("team_id"),
-            "space_id": id_str(space.get("id")) or (context or {}).get("space_id"),
-            "name": row.get("name"),
-            "orderindex": to_int(row.get("orderindex")),
-            "hidden": row.get("hidden"),
-            "archived": bool(row.get("archived")),
-            "task_count": to_int(row.get("task_count")),
-            "override_statuses": row.get("override_statuses"),
-        }
+        return FOLDERS_FIELDS.record(
+            row,
+            team_id=(context or {}).get("team_id"),
+            space_id=id_str(space.get("id")) or (context or {}).get("space_id"),
+        )
 
 
 class ListsStream(HierarchyStream):

@@ -48,8 +48,6 @@ class TaskTemplatesStream(ClickUpStream):
         template_id = id_str(row.get("id"))
         if template_id is None:
             return None
-        return {
-            "id": template_id,
-            "team_id": (context or {}).get("team_id"),
-            "name": row.get("name"),
-        }
+        return TASK_TEMPLATES_FIELDS.record(
+            row, id=template_id, team_id=(context or {}).get("team_id")
+        )
