@@ -74,6 +74,14 @@ def test_new_stream_goals_works_without_edits(copy: Path) -> None:
     ):
         assert (copy / created).is_file(), created
         assert f"created  {created}" in scaffold.stdout
+    assert "created  tap-clickup-extended/tap_clickup_extended/fields/goals.py" in scaffold.stdout
+    assert "updated  transform/macros/staging/clickup_extras_columns.sql" in scaffold.stdout
+    # what it wrote is what make generate writes from the new declaration
+    generated = subprocess.run(
+        [sys.executable, "-m", "tools.generate_fields", "--check"],
+        cwd=copy, env=environment, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert generated.returncode == 0, generated.stderr
 
     again = subprocess.run(
         ["make", "-s", "new-stream", "NAME=goals", "PATH=/team/{team_id}/goal",
