@@ -243,7 +243,7 @@ def render_contracts(text: str, streams: list[StreamFields]) -> str:
 
 def render(root: Path = ROOT, streams: list[StreamFields] | None = None) -> dict[Path, str]:
     """Every generated file (relative path) and its text, from the declarations."""
-    streams = declarations() if streams is None else streams
+    streams = sorted(declarations() if streams is None else streams, key=lambda d: d.stream)
     return {
         MACROS_SQL: render_macros(streams),
         COLUMNS_MD: render_docs(streams),
