@@ -13,7 +13,7 @@ INSTALL_INPUTS := requirements-dev.txt meltano.yml tap-clickup-extended/pyprojec
 	target-extras/pyproject.toml webhook-receiver/pyproject.toml clickup-sandbox/pyproject.toml
 
 .PHONY: help install demo run test test-fast lint dist format psql db-start db-stop clean webhooks bench bench-publish \
-	new-stream airflow
+	new-stream generate airflow
 
 help:
 	@echo "make demo      run the whole pipeline on the embedded PostgreSQL and the ClickUp sandbox"
@@ -28,6 +28,7 @@ help:
 	@echo "make dist      build the packages' wheels and sdists into dist/"
 	@echo "make new-stream NAME=goals PATH=/team/{team_id}/goal [KEY=id RECORDS_KEY=goals PARENT=workspaces]"
 	@echo "               scaffold a stream: tap, sandbox endpoint, dbt staging (CONTRIBUTING.md)"
+	@echo "make generate  write the staging macro, staging YAML and contracts table from the tap's field declarations"
 
 install: $(INSTALL_STAMP)
 
@@ -101,6 +102,12 @@ new-stream:
 	@test -x $(BIN)/python || { echo "new-stream: error: run make install first" >&2; exit 1; }
 	@$(BIN)/python -m tools.scaffold --name '$(NAME)' --path '$(PATH)' --key '$(or $(KEY),id)' \
 		$(if $(RECORDS_KEY),--records-key '$(RECORDS_KEY)') $(if $(PARENT),--parent '$(PARENT)')
+
+# The files generated from tap_clickup_extended/fields (tools/generate_fields.py); the test
+# tests/packaging/test_generated_files.py fails when one is stale.
+generate:
+	@test -x $(BIN)/python || { echo "generate: error: run make install first" >&2; exit 1; }
+	@$(BIN)/python -m tools.generate_fields
 
 psql: install
 	@$(BIN)/python -m orchestrate.embedded_postgres psql

@@ -7,13 +7,16 @@ throwaway PostgreSQL, and builds the dbt staging models once. Every check of
 
 Everything runs from this checkout's code (``python -m``), so a copy of the repository run with
 its own directories first on ``PYTHONPATH`` tests its own streams. dbt is the Meltano-installed
-one: ``CLICKUP_DBT`` or ``.meltano/utilities/dbt-postgres/venv/bin/dbt``.
+one: ``CLICKUP_DBT`` or ``.meltano/utilities/dbt-postgres/venv/bin/dbt``. ``copy`` and
+``copy_environment`` are that copy (git-tracked files in a temporary directory) and the
+environment that runs it, for the scaffold and add-a-column tests.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +31,7 @@ from clickup_sandbox.server import SandboxServer
 from orchestrate.database_url import libpq_environment
 from orchestrate.embedded_postgres import throwaway_database
 from tests.sandbox_tests.client import TOKEN, Api, start
+from tests.sandbox_tests.schemas import OPENAPI
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSFORM = ROOT / "transform"
@@ -148,3 +152,36 @@ def pipeline() -> Iterator[Pipeline]:
             yield Pipeline(server, Api(server), messages, url, results, manifest)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def copy() -> Iterator[Path]:
+    """The git-tracked files of this checkout, in a temporary directory."""
+    target = Path(tempfile.mkdtemp(prefix="scaffold-", dir="/tmp"))
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    yield target
+    shutil.rmtree(target, ignore_errors=True)
+
+
+def copy_environment(copy: Path) -> dict[str, str]:
+    """The environment that runs the copy's own tap, target, sandbox and tests."""
+    paths = [
+        copy / "tap-clickup-extended",
+        copy / "target-extras",
+        copy / "clickup-sandbox",
+        copy,
+    ]
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(p) for p in paths),
+        "CLICKUP_OPENAPI_DIR": str(OPENAPI),
+        "CLICKUP_DBT": dbt_executable(),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }

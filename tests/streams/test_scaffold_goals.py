@@ -10,57 +10,20 @@ by the target, ``stg_clickup_extras__goals`` built and tested by dbt.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.sandbox_tests.schemas import OPENAPI
-from tests.streams.conftest import ROOT, dbt_executable
+from tests.streams.conftest import copy_environment
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def copy() -> Iterator[Path]:
-    """The git-tracked files of this checkout, in a temporary directory."""
-    target = Path(tempfile.mkdtemp(prefix="scaffold-", dir="/tmp"))
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    yield target
-    shutil.rmtree(target, ignore_errors=True)
-
-
-def _environment(copy: Path) -> dict[str, str]:
-    paths = [
-        copy / "tap-clickup-extended",
-        copy / "target-extras",
-        copy / "clickup-sandbox",
-        copy,
-    ]
-    return {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(str(p) for p in paths),
-        "CLICKUP_OPENAPI_DIR": str(OPENAPI),
-        "CLICKUP_DBT": dbt_executable(),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-
-
 def test_new_stream_goals_works_without_edits(copy: Path) -> None:
-    environment = _environment(copy)
+    environment = copy_environment(copy)
     scaffold = subprocess.run(
         ["make", "-s", "new-stream", "NAME=goals", "PATH=/team/{team_id}/goal",
          f"BIN={Path(sys.executable).parent}"],
@@ -74,6 +37,14 @@ def test_new_stream_goals_works_without_edits(copy: Path) -> None:
     ):
         assert (copy / created).is_file(), created
         assert f"created  {created}" in scaffold.stdout
+    assert "created  tap-clickup-extended/tap_clickup_extended/fields/goals.py" in scaffold.stdout
+    assert "updated  transform/macros/staging/clickup_extras_columns.sql" in scaffold.stdout
+    # what it wrote is what make generate writes from the new declaration
+    generated = subprocess.run(
+        [sys.executable, "-m", "tools.generate_fields", "--check"],
+        cwd=copy, env=environment, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert generated.returncode == 0, generated.stderr
 
     again = subprocess.run(
         ["make", "-s", "new-stream", "NAME=goals", "PATH=/team/{team_id}/goal",

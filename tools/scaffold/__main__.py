@@ -17,7 +17,11 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from clickup_sandbox.routes import match
+from tap_clickup_extended.fields import StreamFields, declarations
+from tap_clickup_extended.tap import STREAM_TYPES
 
+from tools import generate_fields
 from tools.scaffold import dbt
 from tools.scaffold.naming import (
     RESERVED_COLUMNS,
@@ -29,16 +33,15 @@ from tools.scaffold.naming import (
     singular,
 )
 from tools.scaffold.openapi import shape_for
-from tools.scaffold.templates import SANDBOX_MODULE, TAP_MODULE
+from tools.scaffold.templates import FIELDS_MODULE, SANDBOX_MODULE, TAP_MODULE
 
 PLACEHOLDER_SAMPLE = re.compile(r"\{\w+\}")
 ROOT = Path(__file__).resolve().parents[2]
 STREAMS = ROOT / "tap-clickup-extended" / "tap_clickup_extended" / "streams"
+FIELDS = ROOT / "tap-clickup-extended" / "tap_clickup_extended" / "fields"
 SANDBOX_EXTRAS = ROOT / "clickup-sandbox" / "clickup_sandbox" / "extras"
 STAGING = ROOT / "transform" / "models" / "staging" / "clickup_extras"
 SOURCES_YML = STAGING / "_clickup_extras__sources.yml"
-MODELS_YML = STAGING / "_clickup_extras__models.yml"
-MACROS_SQL = ROOT / "transform" / "macros" / "staging" / "clickup_extras_columns.sql"
 MACROS_YML = ROOT / "transform" / "macros" / "_macros.yml"
 
 
@@ -90,10 +93,7 @@ def _appended(path: Path, addition: str, list_key: str, names: list[str]) -> str
 
 
 def existing_stream_names() -> set[str]:
-    """Streams the tap has today, and names already taken by a file."""
-    sys.path.insert(0, str(ROOT / "tap-clickup-extended"))
-    from tap_clickup_extended.tap import STREAM_TYPES
-
+    """Streams the tap has today."""
     return {stream_type.name for stream_type in STREAM_TYPES}
 
 
@@ -105,6 +105,8 @@ def plan(
     owner_word = "workspace" if parent.owner == "team" else "space"
     shape = shape_for(path, name, key, records_key)
     tap_path = path.replace("{team_Id}", "{team_id}")
+    const = f"{name.upper()}_FIELDS"
+    description = f"ClickUp {name.replace('_', ' ')} (`GET {path}`)."
     tap_module = TAP_MODULE.format(
         title=title,
         owner_word=owner_word,
@@ -114,18 +116,28 @@ def plan(
         parent_class=parent.class_name,
         class_name=class_name(name),
         name=name,
+        const=const,
         records_key=shape.records_key,
         key=key,
-        space_property=(
-            '\n            th.Property("space_id", th.StringType),'
-            if parent.owner == "space"
-            else ""
-        ),
         space_value=(
-            '\n            "space_id": (context or {}).get("space_id"),'
+            '\n            space_id=(context or {}).get("space_id"),'
             if parent.owner == "space"
             else ""
         ),
+    )
+    entity = singular(name)
+    fields_module = _format_python(
+        FIELDS_MODULE.format(
+            name=name,
+            description=description,
+            key=key,
+            entity=entity,
+            key_staging=f'\n            staging_name="{entity}_id",' if key == "id" else "",
+            space_field=(
+                '\n        Field("space_id", th.StringType),' if parent.owner == "space" else ""
+            ),
+        ),
+        f"{name}.py",
     )
     origin = (
         f"Records are shaped like the example of ClickUp's OpenAPI definition\n"
@@ -147,44 +159,41 @@ def plan(
         owner=parent.owner,
         envelope=shape.envelope,
     )
-    # The dbt side is derived from the stream's schema, exactly as the tap will emit it.
-    schema_properties: dict[str, dict[str, object]] = {key: {"type": ["string"]}}
-    schema_properties["team_id"] = {"type": ["string", "null"]}
-    if parent.owner == "space":
-        schema_properties["space_id"] = {"type": ["string", "null"]}
-    schema_properties["name"] = {"type": ["string", "null"]}
-    schema_properties["raw_json"] = {
-        "type": ["array", "object", "string", "number", "integer", "boolean", "null"],
-        "description": "The object exactly as the API sent it (jsonb).",
-    }
-    columns = dbt.columns_from_schema(name, {"properties": schema_properties}, (key,))
-    description = f"ClickUp {name.replace('_', ' ')} (`GET {path}`)."
     return {
         STREAMS / f"{name}_streams.py": _format_python(tap_module, f"{name}_streams.py"),
+        FIELDS / f"{name}.py": fields_module,
         SANDBOX_EXTRAS / f"{name}.py": _format_python(sandbox_module, f"{name}.py"),
-        **staging_plan(name, columns, (key,), description),
+        **staging_plan(name, _declared(name, fields_module), (key,), description),
     }
+
+
+def _declared(name: str, fields_module: str) -> StreamFields:
+    """The declaration the new module makes (compiled here, before anything is written)."""
+    namespace: dict[str, object] = {"__name__": f"tap_clickup_extended.fields.{name}"}
+    exec(compile(fields_module, str(FIELDS / f"{name}.py"), "exec"), namespace)
+    declared = namespace["FIELDS"]
+    assert isinstance(declared, StreamFields)
+    return declared
 
 
 def staging_plan(
-    name: str, columns: list[dbt.Column], keys: tuple[str, ...], description: str
+    name: str, declared: StreamFields, keys: tuple[str, ...], description: str
 ) -> dict[Path, str]:
-    """The dbt files of one stream: two models, the macro, and the three YAML additions."""
+    """The dbt files of one stream: two models, the generated files, the two YAML additions.
+
+    The column macro, the staging YAML and its docs, and the contracts table are what
+    ``make generate`` writes from every declaration, the new one included.
+    """
+    generated = generate_fields.render(ROOT, [*declarations(), declared])
     return {
         STAGING / f"stg_clickup_extras__{name}.sql": dbt.model_sql(name, f"{name}__current"),
         STAGING / f"stg_clickup_extras__{name}_history.sql": dbt.model_sql(name, name),
-        MACROS_SQL: MACROS_SQL.read_text().rstrip("\n") + "\n\n" + dbt.column_macro(name, columns),
+        **{ROOT / path: text for path, text in generated.items()},
         SOURCES_YML: _appended(
             SOURCES_YML,
             dbt.source_entries(name, keys, description),
             "sources",
             [name, f"{name}__current"],
-        ),
-        MODELS_YML: _appended(
-            MODELS_YML,
-            dbt.model_entries(name, columns, description),
-            "models",
-            [f"stg_clickup_extras__{name}", f"stg_clickup_extras__{name}_history"],
         ),
         MACROS_YML: _appended(
             MACROS_YML, dbt.macro_entry(name), "macros", [f"stg_clickup_extras__{name}_columns"]
@@ -213,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             p
             for p in (
                 STREAMS / f"{args.name}_streams.py",
+                FIELDS / f"{args.name}.py",
                 SANDBOX_EXTRAS / f"{args.name}.py",
                 STAGING / f"stg_clickup_extras__{args.name}.sql",
             )
@@ -220,9 +230,6 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if args.name in existing_stream_names() or taken:
             raise ScaffoldError(f"a stream named {args.name!r} exists already.")
-        sys.path.insert(0, str(ROOT / "clickup-sandbox"))
-        from clickup_sandbox.routes import match
-
         served = match("GET", PLACEHOLDER_SAMPLE.sub("1", args.path))
         if served is not None:
             raise ScaffoldError(
@@ -243,11 +250,11 @@ def main(argv: list[str] | None = None) -> int:
 NEXT_STEPS = """
 Next steps (see CONTRIBUTING.md, "Adding a stream"):
   1. .venv/bin/python -m pytest tests/streams -k {name}     # it passes as written
-  2. tap-clickup-extended/tap_clickup_extended/streams/{name}_streams.py: add typed columns
+  2. tap-clickup-extended/tap_clickup_extended/fields/{name}.py: declare the endpoint's useful
+     fields (type, description, source path, staging name, tests), then make generate
+     (the staging macro, YAML and docs, and the contracts table follow from it)
   3. clickup-sandbox/clickup_sandbox/extras/{name}.py: serve realistic records for them
-  4. transform/macros/staging/clickup_extras_columns.sql and _clickup_extras__models.yml:
-     cast, rename and document the new columns of stg_clickup_extras__{name}
-  5. docs/data-contracts.md: describe the stream's records; then make test-fast and commit"""
+  4. docs/data-contracts.md: describe the stream's records; then make test-fast and commit"""
 
 
 if __name__ == "__main__":

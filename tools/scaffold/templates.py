@@ -4,18 +4,17 @@ from __future__ import annotations
 
 TAP_MODULE = '''"""{title} of each {owner_word}: ``GET {path}`` (scaffolded by ``make new-stream``).
 
-The tap discovers this module (``streams/__init__.py``): no registration needed. Add the
-endpoint's useful fields as typed columns next to ``raw_json`` (docs/data-contracts.md).
+The tap discovers this module (``streams/__init__.py``): no registration needed. Its fields
+are declared in ``fields/{name}.py``; add the endpoint's useful ones there, then ``make generate``.
 """
 
 from __future__ import annotations
 
-from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_clickup_extended.client import ClickUpStream
 from tap_clickup_extended.conversions import id_str
-from tap_clickup_extended.schema import ANY_JSON, build_schema
+from tap_clickup_extended.fields.{name} import FIELDS as {const}
 from tap_clickup_extended.streams.{parent_module} import {parent_class}
 
 
@@ -28,30 +27,55 @@ class {class_name}(ClickUpStream):
     records_key = "{records_key}"
     primary_keys = ("{key}",)
     state_partitioning_keys: list[str] = []
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("{key}", th.StringType, required=True),
-            th.Property("team_id", th.StringType),{space_property}
-            th.Property("name", th.StringType),
-            th.Property(
-                "raw_json",
-                th.CustomType(ANY_JSON),
-                description="The object exactly as the API sent it.",
-            ),
-        )
-    )
+    schema = {const}.schema()
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
-        """Contract shape: the key, its owner, the name and the raw object."""
+        """Contract shape: the key, its owner, the declared fields and the raw object."""
         record_id = id_str(row.get("{key}"))
         if record_id is None:
             return None
-        return {{
-            "{key}": record_id,
-            "team_id": (context or {{}}).get("team_id"),{space_value}
-            "name": row.get("name"),
-            "raw_json": row,
-        }}
+        return {const}.record(
+            row,
+            {key}=record_id,
+            team_id=(context or {{}}).get("team_id"),{space_value}
+            raw_json=row,
+        )
+'''
+
+FIELDS_MODULE = '''"""The fields of ``{name}`` (scaffolded by ``make new-stream``).
+
+One declaration for the tap's schema, the staging models and their docs: add a field here
+(a ``source`` path in ClickUp's object when the value is copied as it is), then run
+``make generate`` (see ``tap_clickup_extended.fields``).
+"""
+
+from __future__ import annotations
+
+from singer_sdk import typing as th
+
+from tap_clickup_extended.fields.model import Field, StreamFields
+from tap_clickup_extended.schema import ANY_JSON
+
+FIELDS = StreamFields(
+    stream="{name}",
+    description="{description}",
+    fields=(
+        Field(
+            "{key}",
+            th.StringType,
+            required=True,{key_staging}
+            tests=("not_null",),
+            current_tests=("unique",),
+        ),
+        Field("team_id", th.StringType),{space_field}
+        Field("name", th.StringType, source="name", staging_name="{entity}_name"),
+        Field(
+            "raw_json",
+            th.CustomType(ANY_JSON),
+            description="The object exactly as the API sent it (jsonb).",
+        ),
+    ),
+)
 '''
 
 SANDBOX_MODULE = '''"""``GET {path}`` in the sandbox (scaffolded by ``make new-stream``).

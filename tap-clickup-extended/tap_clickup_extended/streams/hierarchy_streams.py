@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import requests
-from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_clickup_extended.client import ClickUpStream
 from tap_clickup_extended.conversions import id_str, ms_to_iso, to_int
-from tap_clickup_extended.schema import build_schema, iso_property
+from tap_clickup_extended.fields.folders import FIELDS as FOLDERS_FIELDS
+from tap_clickup_extended.fields.lists import FIELDS as LISTS_FIELDS
+from tap_clickup_extended.fields.spaces import FIELDS as SPACES_FIELDS
 from tap_clickup_extended.streams.workspace_streams import WorkspacesStream
 
 
@@ -37,31 +38,11 @@ class SpacesStream(HierarchyStream):
     path = "/team/{team_id}/space"
     primary_keys = ("id",)
     records_key = "spaces"
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            th.Property("name", th.StringType),
-            th.Property("private", th.BooleanType),
-            th.Property("archived", th.BooleanType),
-            th.Property("color", th.StringType),
-            th.Property("statuses", th.ArrayType(th.ObjectType())),
-            th.Property("multiple_assignees", th.BooleanType),
-        )
-    )
+    schema = SPACES_FIELDS.schema()
 
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape."""
-        return {
-            "id": id_str(row.get("id")),
-            "team_id": (context or {}).get("team_id"),
-            "name": row.get("name"),
-            "private": row.get("private"),
-            "archived": bool(row.get("archived")),
-            "color": row.get("color"),
-            "statuses": row.get("statuses"),
-            "multiple_assignees": row.get("multiple_assignees"),
-        }
+        return SPACES_FIELDS.record(row, team_id=(context or {}).get("team_id"))
 
     def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
         """Folders and lists are read per space."""
@@ -77,19 +58,7 @@ class FoldersStream(HierarchyStream):
     path = "/space/{space_id}/folder"
     primary_keys = ("id",)
     records_key = "folders"
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            th.Property("space_id", th.StringType),
-            th.Property("name", th.StringType),
-            th.Property("orderindex", th.IntegerType),
-            th.Property("hidden", th.BooleanType),
-            th.Property("archived", th.BooleanType),
-            th.Property("task_count", th.IntegerType),
-            th.Property("override_statuses", th.BooleanType),
-        )
-    )
+    schema = FOLDERS_FIELDS.schema()
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """The space's folders; their ids are kept until ``lists`` takes them."""
@@ -107,17 +76,11 @@ class FoldersStream(HierarchyStream):
     def transform_record(self, row: dict, context: Context | None) -> dict | None:
         """Contract shape."""
         space = row.get("space") or {}
-        return {
-            "id": id_str(row.get("id")),
-            "team_id": (context or {}).get("team_id"),
-            "space_id": id_str(space.get("id")) or (context or {}).get("space_id"),
-            "name": row.get("name"),
-            "orderindex": to_int(row.get("orderindex")),
-            "hidden": row.get("hidden"),
-            "archived": bool(row.get("archived")),
-            "task_count": to_int(row.get("task_count")),
-            "override_statuses": row.get("override_statuses"),
-        }
+        return FOLDERS_FIELDS.record(
+            row,
+            team_id=(context or {}).get("team_id"),
+            space_id=id_str(space.get("id")) or (context or {}).get("space_id"),
+        )
 
 
 class ListsStream(HierarchyStream):
@@ -131,21 +94,7 @@ class ListsStream(HierarchyStream):
     folder_path = "/folder/{folder_id}/list"
     primary_keys = ("id",)
     records_key = "lists"
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            th.Property("space_id", th.StringType),
-            th.Property("folder_id", th.StringType),
-            th.Property("folderless", th.BooleanType),
-            th.Property("name", th.StringType),
-            th.Property("orderindex", th.IntegerType),
-            th.Property("archived", th.BooleanType),
-            th.Property("task_count", th.IntegerType),
-            iso_property("due_date"),
-            iso_property("start_date"),
-        )
-    )
+    schema = LISTS_FIELDS.schema()
 
     def get_url(self, context: Context | None) -> str:
         """The folder endpoint when the request context names a folder."""

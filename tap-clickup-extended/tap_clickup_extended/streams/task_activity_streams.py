@@ -13,14 +13,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
-from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_clickup_extended import comment_recheck
 from tap_clickup_extended.conversions import ms_to_iso, to_int
 from tap_clickup_extended.errors import ClickUpFatalError
+from tap_clickup_extended.fields.comment_scans import FIELDS as COMMENT_SCANS_FIELDS
+from tap_clickup_extended.fields.comments import FIELDS as COMMENTS_FIELDS
+from tap_clickup_extended.fields.task_status_history import FIELDS as TASK_STATUS_HISTORY_FIELDS
 from tap_clickup_extended.pagination import CommentCursor, CommentPaginator
-from tap_clickup_extended.schema import build_schema, iso_property
 from tap_clickup_extended.streams.task_streams import AfterWalkStream, TaskPayloadStream
 
 COMMENTS_PAGE_SIZE = 25
@@ -47,21 +48,7 @@ class TaskStatusHistoryStream(TaskPayloadStream):
     path = "/task/bulk_time_in_status/task_ids"
     primary_keys = ("task_id", "status")
     tolerate_not_found = True
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("task_id", th.StringType, required=True),
-            th.Property("status", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            th.Property("orderindex", th.IntegerType),
-            th.Property("type", th.StringType),
-            th.Property("color", th.StringType),
-            iso_property("since"),
-            th.Property("total_minutes", th.IntegerType),
-            th.Property("is_current", th.BooleanType),
-            iso_property("current_since"),
-        ),
-        volatile=("total_minutes",),
-    )
+    schema = TASK_STATUS_HISTORY_FIELDS.schema()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,20 +151,7 @@ class CommentsStream(AfterWalkStream):
     primary_keys = ("id",)
     selected_by_default = False
     tolerate_not_found = True
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            th.Property("task_id", th.StringType),
-            th.Property("team_id", th.StringType),
-            th.Property("comment_text", th.StringType),
-            th.Property("user_id", th.IntegerType),
-            iso_property("date"),
-            th.Property("resolved", th.BooleanType),
-            th.Property("assignee_id", th.IntegerType),
-            th.Property("assigned_by_id", th.IntegerType),
-            th.Property("reply_count", th.IntegerType),
-        )
-    )
+    schema = COMMENTS_FIELDS.schema()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -278,15 +252,7 @@ class CommentScansStream(AfterWalkStream):
     primary_keys = ("task_id",)
     consumes = frozenset({"comment_scans"})
     selected_by_default = False
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("task_id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            iso_property("scanned_at"),
-            th.Property("comment_ids", th.ArrayType(th.StringType)),
-            th.Property("comment_count", th.IntegerType),
-        )
-    )
+    schema = COMMENT_SCANS_FIELDS.schema()
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """The complete reads ``comments`` made since this stream last synced."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
-from tap_clickup_extended.schema import build_schema, iso_property
+from tap_clickup_extended.fields.task_relationships import FIELDS as TASK_RELATIONSHIPS_FIELDS
 from tap_clickup_extended.streams.task_streams import TaskPayloadStream
 
 
@@ -22,31 +21,7 @@ class TaskRelationshipsStream(TaskPayloadStream):
 
     name = "task_relationships"
     primary_keys = ("task_id", "related_task_id", "kind", "field_id")
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("task_id", th.StringType, required=True),
-            th.Property("related_task_id", th.StringType, required=True),
-            th.Property(
-                "kind",
-                th.StringType,
-                required=True,
-                allowed_values=[
-                    "waiting_on",
-                    "blocking",
-                    "linked",
-                    "parent",
-                    "subtask",
-                    "custom_field",
-                ],
-            ),
-            th.Property("field_id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            iso_property("date_created"),
-            th.Property("user_id", th.IntegerType),
-            th.Property("link_id", th.StringType),
-            th.Property("dependency_type", th.IntegerType),
-        )
-    )
+    schema = TASK_RELATIONSHIPS_FIELDS.schema()
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """The rows computed from each payload of the batch (once per key in the batch)."""

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import requests
-from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_clickup_extended.client import ClickUpStream
@@ -25,6 +24,11 @@ from tap_clickup_extended.conversions import (
 )
 from tap_clickup_extended.decoding.custom_field_values import decode_value, option_name
 from tap_clickup_extended.errors import TaskOrderError
+from tap_clickup_extended.fields.custom_fields import FIELDS as CUSTOM_FIELDS_FIELDS
+from tap_clickup_extended.fields.task_custom_field_values import (
+    FIELDS as TASK_CUSTOM_FIELD_VALUES_FIELDS,
+)
+from tap_clickup_extended.fields.tasks import FIELDS as TASKS_FIELDS
 from tap_clickup_extended.pagination import (
     ARCHIVED_PASSES,
     KeysetToken,
@@ -32,7 +36,6 @@ from tap_clickup_extended.pagination import (
 )
 from tap_clickup_extended.relationships import current_relationship_keys, task_relationships
 from tap_clickup_extended.run_state import TaskPayload, lend
-from tap_clickup_extended.schema import ANY_JSON, build_schema, iso_property
 
 CHILD_BATCH_SIZE = 100
 #: Custom key of the ``custom_fields`` stream state: lists whose fields were seen.
@@ -84,45 +87,7 @@ class TasksStream(ClickUpStream):
     emits_complete_snapshot = False
     records_key = "tasks"
     page_size = 100
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            th.Property("custom_id", th.StringType),
-            th.Property("team_id", th.StringType),
-            th.Property("name", th.StringType),
-            th.Property("status", th.StringType),
-            th.Property("status_type", th.StringType),
-            th.Property("status_color", th.StringType),
-            th.Property("orderindex", th.StringType),
-            th.Property("archived", th.BooleanType),
-            th.Property("parent", th.StringType),
-            th.Property("top_level_parent", th.StringType),
-            th.Property("list_id", th.StringType),
-            th.Property("folder_id", th.StringType),
-            th.Property("space_id", th.StringType),
-            th.Property("creator_id", th.IntegerType),
-            th.Property("assignee_ids", th.ArrayType(th.IntegerType)),
-            th.Property("watcher_ids", th.ArrayType(th.IntegerType)),
-            th.Property("tags", th.ArrayType(th.StringType)),
-            th.Property("priority", th.StringType),
-            th.Property("points", th.NumberType),
-            th.Property("time_estimate_ms", th.IntegerType),
-            th.Property("time_spent_ms", th.IntegerType),
-            iso_property("date_created"),
-            iso_property("date_updated"),
-            iso_property("date_closed"),
-            iso_property("date_done"),
-            iso_property("due_date"),
-            iso_property("start_date"),
-            th.Property("url", th.StringType),
-            # Which (task, field) value rows still belong to the task: a move to another
-            # list can take fields away, and the values stream cannot say "no longer here".
-            th.Property("custom_field_ids", th.ArrayType(th.StringType)),
-            # Which task_relationships rows of this task still hold (``kind:related_id``,
-            # plus ``:field_id`` for relationship fields); see relationships.py.
-            th.Property("relationship_keys", th.ArrayType(th.StringType)),
-        )
-    )
+    schema = TASKS_FIELDS.schema()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -465,29 +430,7 @@ class CustomFieldsStream(AfterWalkStream):
     records_key = "fields"
     tolerate_not_found = True
     primary_keys = ("id",)
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            th.Property("name", th.StringType),
-            th.Property("type", th.StringType),
-            th.Property("type_config", th.ObjectType()),
-            th.Property(
-                "options",
-                th.ArrayType(
-                    th.ObjectType(
-                        th.Property("id", th.StringType),
-                        th.Property("name", th.StringType),
-                        th.Property("color", th.StringType),
-                        th.Property("orderindex", th.IntegerType),
-                    )
-                ),
-            ),
-            iso_property("date_created"),
-            th.Property("hide_from_guests", th.BooleanType),
-            th.Property("required", th.BooleanType),
-        )
-    )
+    schema = CUSTOM_FIELDS_FIELDS.schema()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -568,27 +511,7 @@ class TaskCustomFieldValuesStream(TaskPayloadStream):
 
     name = "task_custom_field_values"
     primary_keys = ("task_id", "field_id")
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("task_id", th.StringType, required=True),
-            th.Property("field_id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            th.Property("field_name", th.StringType),
-            th.Property("field_type", th.StringType),
-            th.Property("has_value", th.BooleanType, required=True),
-            th.Property("value_text", th.StringType),
-            th.Property("value_number", th.NumberType),
-            th.Property("value_boolean", th.BooleanType),
-            iso_property("value_datetime"),
-            th.Property("value_option_ids", th.ArrayType(th.StringType)),
-            th.Property("value_option_names", th.ArrayType(th.StringType)),
-            th.Property("value_user_ids", th.ArrayType(th.IntegerType)),
-            th.Property("value_task_ids", th.ArrayType(th.StringType)),
-            th.Property("value_json", th.CustomType(ANY_JSON)),
-            iso_property("task_date_updated"),
-        ),
-        volatile=("task_date_updated",),
-    )
+    schema = TASK_CUSTOM_FIELD_VALUES_FIELDS.schema()
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """Decoded values of every field entry of the batch's tasks."""

@@ -6,13 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import requests
-from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_clickup_extended.client import ClickUpStream
 from tap_clickup_extended.conversions import id_str
+from tap_clickup_extended.fields.task_templates import FIELDS as TASK_TEMPLATES_FIELDS
 from tap_clickup_extended.pagination import ShortPagePaginator
-from tap_clickup_extended.schema import build_schema
 from tap_clickup_extended.streams.workspace_streams import WorkspacesStream
 
 #: UNCONFIRMED: ClickUp documents neither the page size nor an end flag (docs/clickup-api.md §7); the
@@ -29,13 +28,7 @@ class TaskTemplatesStream(ClickUpStream):
     records_key = "templates"
     primary_keys = ("id",)
     state_partitioning_keys: list[str] = []
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            th.Property("name", th.StringType),
-        )
-    )
+    schema = TASK_TEMPLATES_FIELDS.schema()
 
     def get_new_paginator(self) -> ShortPagePaginator:
         """Pages from 0 until a short or empty one."""
@@ -55,8 +48,6 @@ class TaskTemplatesStream(ClickUpStream):
         template_id = id_str(row.get("id"))
         if template_id is None:
             return None
-        return {
-            "id": template_id,
-            "team_id": (context or {}).get("team_id"),
-            "name": row.get("name"),
-        }
+        return TASK_TEMPLATES_FIELDS.record(
+            row, id=template_id, team_id=(context or {}).get("team_id")
+        )

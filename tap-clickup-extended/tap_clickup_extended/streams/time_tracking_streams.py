@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_clickup_extended.client import ClickUpStream
@@ -26,8 +25,9 @@ from tap_clickup_extended.conversions import (
     ms_to_iso,
     to_int,
 )
+from tap_clickup_extended.fields.time_entries import FIELDS as TIME_ENTRIES_FIELDS
+from tap_clickup_extended.fields.time_entry_scans import FIELDS as TIME_ENTRY_SCANS_FIELDS
 from tap_clickup_extended.run_state import lend
-from tap_clickup_extended.schema import build_schema, iso_property
 from tap_clickup_extended.streams.workspace_streams import WorkspacesStream
 
 WINDOW_MS = 30 * 24 * 60 * 60 * 1000
@@ -68,17 +68,7 @@ class TimeEntryScansStream(ClickUpStream):
     state_partitioning_keys = ["team_id"]
     emits_complete_snapshot = False
     records_key = "data"
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("team_id", th.StringType, required=True),
-            th.Property("window_start", th.DateTimeType, required=True),
-            iso_property("window_end"),
-            iso_property("scanned_at"),
-            th.Property("entry_ids", th.ArrayType(th.StringType)),
-            th.Property("entry_count", th.IntegerType),
-            th.Property("assignee_ids", th.ArrayType(th.IntegerType)),
-        )
-    )
+    schema = TIME_ENTRY_SCANS_FIELDS.schema()
 
     def scan_start_ms(self, context: Context | None, now: datetime) -> int:
         """``start_date`` on the first run; ``now - time_entries_lookback_days`` after."""
@@ -160,27 +150,7 @@ class TimeEntriesStream(ClickUpStream):
     primary_keys = ("id",)
     state_partitioning_keys: list[str] = []
     emits_complete_snapshot = False
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            th.Property("team_id", th.StringType),
-            th.Property("user_id", th.IntegerType),
-            th.Property("user_email", th.StringType),
-            th.Property("task_id", th.StringType),
-            iso_property("start"),
-            iso_property("end"),
-            th.Property("duration_ms", th.IntegerType),
-            th.Property("is_running", th.BooleanType),
-            th.Property("billable", th.BooleanType),
-            th.Property("description", th.StringType),
-            th.Property("tags", th.ArrayType(th.StringType)),
-            th.Property("source", th.StringType),
-            iso_property("at"),
-            th.Property("list_id", th.StringType),
-            th.Property("folder_id", th.StringType),
-            th.Property("space_id", th.StringType),
-        )
-    )
+    schema = TIME_ENTRIES_FIELDS.schema()
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """The entries of one window, lent by the scan."""

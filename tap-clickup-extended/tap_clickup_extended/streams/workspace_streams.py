@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 import requests
-from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_clickup_extended.client import ClickUpStream
 from tap_clickup_extended.conversions import id_str, ms_to_iso, to_int
 from tap_clickup_extended.errors import UnknownTeamError
+from tap_clickup_extended.fields.members import FIELDS as MEMBERS_FIELDS
+from tap_clickup_extended.fields.workspaces import FIELDS as WORKSPACES_FIELDS
 from tap_clickup_extended.run_state import lend
-from tap_clickup_extended.schema import build_schema, iso_property
 
 
 class WorkspacesStream(ClickUpStream):
@@ -24,18 +24,7 @@ class WorkspacesStream(ClickUpStream):
     produces = frozenset({"visible_team_ids", "synced_team_ids", "members_by_team"})
     primary_keys = ("id",)
     records_key = "teams"
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("id", th.StringType, required=True),
-            # The same id again, so every full-table stream carries team_id: the target scopes
-            # ACTIVATE_VERSION deletions to the workspaces a run read (data-contracts §2).
-            th.Property("team_id", th.StringType),
-            th.Property("name", th.StringType),
-            th.Property("color", th.StringType),
-            th.Property("avatar", th.StringType),
-            th.Property("member_count", th.IntegerType),
-        )
-    )
+    schema = WORKSPACES_FIELDS.schema()
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
         """Record the visible workspaces; fail at once on a configured id the token lacks."""
@@ -88,21 +77,7 @@ class MembersStream(ClickUpStream):
     consumes = frozenset({"members_by_team"})
     primary_keys = ("team_id", "user_id")
     state_partitioning_keys: list[str] = []
-    schema = build_schema(
-        th.PropertiesList(
-            th.Property("team_id", th.StringType, required=True),
-            th.Property("user_id", th.IntegerType, required=True),
-            th.Property("username", th.StringType),
-            th.Property("email", th.StringType),
-            th.Property("initials", th.StringType),
-            th.Property("color", th.StringType),
-            th.Property("role", th.IntegerType),
-            iso_property("date_joined"),
-            iso_property("date_invited"),
-            iso_property("last_active"),
-        ),
-        volatile=("last_active",),
-    )
+    schema = MEMBERS_FIELDS.schema()
 
     def get_records(self, context: Context | None) -> Iterable[dict]:
         """The parent's members, lent from its ``GET /team`` payload."""
