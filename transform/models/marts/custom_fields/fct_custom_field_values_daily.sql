@@ -77,15 +77,16 @@ changes as (
         pair_changes.*,
         rewritten_pairs.rewrite_from
     from rewritten_pairs
-    cross join lateral (
-        select {{ change_columns }}
-        from {{ ref('fct_custom_field_changes') }} as pair_change
-        where
-            pair_change.task_id = rewritten_pairs.task_id
-            and pair_change.field_id = rewritten_pairs.field_id
-            and pair_change.version_number >= rewritten_pairs.from_version
-        offset 0
-    ) as pair_changes
+    cross join
+        lateral (
+            select {{ change_columns }}
+            from {{ ref('fct_custom_field_changes') }} as pair_change
+            where
+                pair_change.task_id = rewritten_pairs.task_id
+                and pair_change.field_id = rewritten_pairs.field_id
+                and pair_change.version_number >= rewritten_pairs.from_version
+            offset 0  -- noqa: AM09
+        ) as pair_changes
     {%- else %}
     select
         {{ change_columns }},
@@ -102,7 +103,7 @@ effective_changes as (
     from changes
     where
         not changes.is_deletion
-        and (changes.valid_to_day is null or changes.valid_to_day > changes.valid_from_day)
+        and (changes.valid_to_day is null or changes.valid_to_day > changes.valid_from_day)  -- noqa: LT02
     {%- if window is not none %}
         and (changes.valid_to_day is null or changes.valid_to_day > changes.rewrite_from)
         {%- endif %}

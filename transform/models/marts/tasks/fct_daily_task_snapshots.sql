@@ -25,7 +25,7 @@
 {%- set previous = clickup_extras.stored_build_horizon(this) if is_incremental() else none %}
 {%- set is_new_version = clickup_extras.written_within_horizon('versions.extras_xmin', horizon, previous) %}
 {%- if is_incremental() and previous is none %}
-    {%- set is_new_version = 'versions.loaded_at > previous_build.last_loaded_at' %}
+{%- set is_new_version = 'versions.loaded_at > previous_build.last_loaded_at' %}
 {%- endif %}
 with
 

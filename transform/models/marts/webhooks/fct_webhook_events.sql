@@ -31,7 +31,7 @@
 {%- set by_id = is_incremental() and previous is none %}
 {%- set new_delivery = clickup_extras.written_within_horizon('delivery_xmin', horizon, previous) %}
 {%- if by_id %}
-    {%- set new_delivery = new_delivery ~ ' and delivery_id > (select watermark.last_delivery_id from watermark)' %}
+{%- set new_delivery = new_delivery ~ ' and delivery_id > (select watermark.last_delivery_id from watermark)' %}
 {%- endif %}
 
 with
