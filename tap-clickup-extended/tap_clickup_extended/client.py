@@ -40,6 +40,7 @@ from tap_clickup_extended.errors import (
     client_error,
     scrub,
 )
+from tap_clickup_extended.fields import declaration
 from tap_clickup_extended.pagination import ArchivedPassPaginator, PassPage
 from tap_clickup_extended.run_state import ClickUpRun, RunState
 from tap_clickup_extended.surrogates import repair_lone_surrogates
@@ -321,8 +322,11 @@ class ClickUpStream(RESTStream[Any]):
     # Records
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        """Shape the record with ``transform_record``, count it, give it the run's version."""
+        """Shape the record (``transform_record`` + declared mechanical fields); count and version it."""
         record = self.transform_record(row, context)
+        declared = declaration(self.name)
+        if record is not None and declared is not None:
+            record = declared.complete(record, row)
         if record is not None and self.selected:
             self.stats.records += 1
             # singer-sdk writes the record next, with ``_stream_version`` as its version.

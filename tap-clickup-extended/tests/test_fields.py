@@ -51,3 +51,13 @@ def test_every_stream_has_one_declaration_and_takes_its_schema_from_it() -> None
     assert sorted(by_stream) == sorted(t.name for t in STREAM_TYPES)
     for stream_type in STREAM_TYPES:
         assert stream_type.schema == by_stream[stream_type.name].schema(), stream_type.name
+
+
+def test_complete_adds_only_the_declared_sources_a_hand_written_record_lacks() -> None:
+    """A stream with its own ``transform_record`` gets a new mechanical field from its declaration."""
+    payload = {"id": 7, "features": {"time_tracking": {"enabled": True}}}
+    hand_written = {"id": "7", "team_id": "1"}
+    assert DECLARED.complete(hand_written, payload) == {"id": "7", "team_id": "1", "tracked": True}
+    # a value the stream computed wins over the source path; a complete record is returned as is
+    computed = {"id": "x", "team_id": "1", "tracked": False}
+    assert DECLARED.complete(computed, payload) is computed

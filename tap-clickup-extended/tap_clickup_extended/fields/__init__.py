@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from functools import cache
 
 from tap_clickup_extended.fields.model import GROUPS, Field, StreamFields
 
-__all__ = ["GROUPS", "Field", "StreamFields", "declarations"]
+__all__ = ["GROUPS", "Field", "StreamFields", "declaration", "declarations"]
 
 
 def declarations() -> list[StreamFields]:
@@ -30,3 +31,9 @@ def declarations() -> list[StreamFields]:
         if isinstance(declared, StreamFields):
             found.append(declared)
     return sorted(found, key=lambda d: d.stream)
+
+
+@cache
+def declaration(stream: str) -> StreamFields | None:
+    """The declaration of ``stream`` (``None`` for a stream that has none)."""
+    return next((d for d in declarations() if d.stream == stream), None)

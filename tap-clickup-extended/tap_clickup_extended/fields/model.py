@@ -163,6 +163,17 @@ class StreamFields:
                 raise ValueError(f"{self.stream}.{f.name}: no source declared and no value given")
         return record
 
+    def complete(self, record: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+        """``record`` with every field it lacks that declares a ``source``, read from ``payload``.
+
+        ``ClickUpStream.post_process`` applies it after a hand-written ``transform_record``, so a
+        mechanical field needs no line there: its declaration (with ``source``) is the whole edit.
+        """
+        missing = [f for f in self.fields if f.source is not None and f.name not in record]
+        if not missing:
+            return record
+        return {**record, **{f.name: f.read(payload) for f in missing}}
+
     @property
     def staged(self) -> tuple[Field, ...]:
         """The fields the staging models select."""
