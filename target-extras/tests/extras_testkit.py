@@ -12,6 +12,7 @@ import sys
 import tempfile
 import typing as t
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,3 +152,28 @@ class StoppablePostgres:
         if Path(self.datadir, "postmaster.pid").exists():
             self.server.cleanup()
         shutil.rmtree(self.datadir, ignore_errors=True)
+
+
+@contextmanager
+def session_database(prefix: str) -> t.Iterator[str]:
+    """A libpq URI: ``TEST_DATABASE_URL``, else a pgserver PostgreSQL 16 stopped on exit.
+
+    The unix socket lives inside the data directory: keep its path short (``/tmp/<prefix>...``).
+    As root, pgserver runs PostgreSQL as its own user, which must be able to traverse it.
+    """
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        yield external
+        return
+    import shutil
+
+    import pgserver
+
+    datadir = tempfile.mkdtemp(prefix=prefix, dir="/tmp")
+    os.chmod(datadir, 0o777)
+    server = pgserver.get_server(datadir, cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+        shutil.rmtree(datadir, ignore_errors=True)
