@@ -7,10 +7,11 @@ for other consumers of the same token (Airbyte). When the server says nothing is
 us, the limiter blocks until the reset, so the tap never sends a request it expects to be
 throttled. A 429 is retried after the reset (``seconds_until_reset``).
 
-Within a server window the limiter does not burst: it spreads what is left for it evenly
-over the time to the reset (``pace``), so a client that starts later in the window (Airbyte)
-still finds budget, and alone the tap runs at the full rate without idling at the end of a
-window.
+Alone on the token, the limiter spends what the server says remains (less the reserve) at
+once, as ClickUp allows, and waits for the reset only when that is used up: a run that fits
+in one window costs its latency, not a minute. Once another client's spending is measured,
+it spreads our share evenly over the time to the reset (``pace``), so that client (Airbyte)
+keeps finding budget for the rest of the window and neither of us collects a 429.
 
 Other clients of the same token. The server's window (the one ``X-RateLimit-Reset`` names)
 holds ``X-RateLimit-Limit`` requests; what it lost beyond the requests we sent in it is what
@@ -184,9 +185,16 @@ class RateLimiter:
             return usable - rate * time_left - spare
 
     def pace(self, now: float, share: float | None) -> float:
-        """Seconds until our share, spread evenly over the time to the reset, allows a request."""
+        """Seconds until our share, spread evenly over the time to the reset, allows a request.
+
+        Alone on the token (no other client's spending measured), nothing is spread: ClickUp
+        lets a token spend its window at once, so the share goes now and the limiter waits for
+        the reset only when it is used up (the reserve stays free all the same).
+        """
         view = self._view
         if share is None or view is None or view.reset_at is None or self._last_sent_at is None:
+            return 0.0
+        if self.estimate.rate(now) <= 0:
             return 0.0
         # ``share`` requests plus the gap before the reset: the last one is not sent at the edge.
         interval = max(0.0, view.reset_at - self._last_sent_at) / (share + 1)

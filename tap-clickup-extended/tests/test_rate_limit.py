@@ -41,30 +41,39 @@ def test_reserve_shrinks_the_bucket() -> None:
     assert rl.delay() == pytest.approx(0.8)  # 75/min
 
 
-def test_headers_cap_the_bucket_and_what_is_left_is_spread_to_the_reset() -> None:
+def test_alone_what_the_headers_leave_goes_at_once_then_waits_for_the_reset() -> None:
     clock = Clock()
     rl = limiter(clock, per_minute=100)
     start = clock.now
     rl.observe({"X-RateLimit-Remaining": "3", "X-RateLimit-Reset": str(start + 40)})
     assert rl.tokens == pytest.approx(3)
     sent_at = []
-    for _ in range(3):
+    for remaining in (2, 1, 0):
         rl.acquire()
         sent_at.append(clock.now - start)
-    # Evenly spaced, the last one before the reset: no burst that would starve another client.
-    assert sent_at == pytest.approx([0, 40 / 3, 80 / 3])
+        rl.observe({"X-RateLimit-Remaining": str(remaining), "X-RateLimit-Reset": str(start + 40)})
+    # No one else spends the token: the three go now (ClickUp allows a burst) ...
+    assert sent_at == pytest.approx([0, 0, 0])
+    # ... and the fourth waits for the reset (plus the margin) instead of collecting a 429.
+    assert rl.acquire() == pytest.approx(40.5)
 
 
-def test_alone_a_whole_window_is_paced_at_the_rate() -> None:
+def test_alone_a_window_is_spent_at_once_less_the_reserve() -> None:
     clock = Clock()
-    rl = limiter(clock, per_minute=100)
+    rl = limiter(clock, per_minute=100, reserve=0.2)
     start = clock.now
     reset = start + 60
-    for remaining in range(99, 49, -1):
+    sent = 0
+    for remaining in range(99, 0, -1):
+        if rl.delay() > 0:
+            break
         rl.acquire()
+        sent += 1
         rl.observe(_headers(remaining, reset))
-    # Fifty requests in about half the window: 0.6 s apart, the budget's own rate.
-    assert clock.now - start == pytest.approx(49 * 0.6, rel=0.05)
+    # 80 of the 100 at once; the 20 of the reserve stay free for other clients.
+    assert sent == 80
+    assert clock.now == start
+    assert rl.delay() == pytest.approx(60.5)
 
 
 def test_nothing_left_waits_until_reset_plus_margin() -> None:
